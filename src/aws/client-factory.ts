@@ -1,0 +1,74 @@
+// Builds AWS SDK v3 clients the same way for every part: region, endpoint, credentials, logging, user agent.
+import { VERSION } from './version.js'
+import { sdkLoggerFor, type PinoLike, type SdkLogLevel } from './logger-bridge.js'
+
+/** Static credentials. */
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+/** Credentials or a function resolving them (any SDK credential provider fits). */
+export type AwsCredentialsInput = AwsCredentials | (() => Promise<AwsCredentials>)
+
+/** How to build a client. Everything is optional: the SDK's own resolution fills the gaps. */
+export interface AwsClientOptions {
+  /** Region; unset → the SDK's chain (`AWS_REGION`, profile, instance metadata). */
+  region?: string
+  /** Endpoint URL, e.g. an emulator's; unset → `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, then AWS. */
+  endpoint?: string
+  /** Explicit credentials beat the default provider chain (env, SSO, profile, container, EB/EC2 instance role). */
+  credentials?: AwsCredentialsInput
+  /** Where SDK log lines go; unset → the SDK stays silent. */
+  logger?: PinoLike
+  /** Lowest SDK level written to `logger` (default `info`, as aws-sdk-rails). */
+  logLevel?: SdkLogLevel
+  /** Attempts per operation, including the first (SDK default 3). */
+  maxAttempts?: number
+  /** Any other client configuration, passed through unchanged (requestHandler, retryStrategy, ...). */
+  clientConfig?: Record<string, unknown>
+}
+
+/** A constructor of an SDK v3 client (SQSClient, DynamoDBClient, SESv2Client, ...). */
+export type AwsClientConstructor<C, Config> = new (config: Config) => C
+
+/**
+ * Creates an SDK v3 client tagged `fastify-aws/<version>` plus `fastify-aws-<component>` in its user agent.
+ *
+ * @example
+ * const sqs = createAwsClient(SQSClient, { region: 'eu-west-1', logger: app.log }, 'queue')
+ */
+export function createAwsClient<C, Config extends object>(
+  Client: AwsClientConstructor<C, Config>,
+  options: AwsClientOptions = {},
+  component = 'core',
+): C {
+  const config: Record<string, unknown> = {
+    ...options.clientConfig,
+    customUserAgent: [
+      ['fastify-aws', VERSION],
+      [`fastify-aws-${component}`],
+    ],
+  }
+  if (options.region !== undefined) config.region = options.region
+  if (options.endpoint !== undefined) config.endpoint = options.endpoint
+  if (options.credentials !== undefined) config.credentials = options.credentials
+  if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts
+  if (options.logger !== undefined) config.logger = sdkLoggerFor(options.logger, options.logLevel ?? 'info', component)
+  return new Client(config as Config)
+}
+
+/**
+ * A client given by the caller, or one made from options. `owned` tells whether the caller of this function
+ * must destroy it on close (only what we created is ours to close).
+ */
+export function clientOrCreate<C, Config extends object>(
+  given: C | undefined,
+  Client: AwsClientConstructor<C, Config>,
+  options: AwsClientOptions | undefined,
+  component: string,
+): { client: C; owned: boolean } {
+  if (given !== undefined) return { client: given, owned: false }
+  return { client: createAwsClient(Client, options ?? {}, component), owned: true }
+}

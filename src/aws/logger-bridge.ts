@@ -1,0 +1,49 @@
+// Routes the AWS SDK's logger calls into pino, at or above a chosen level.
+
+/** The logger shape the AWS SDK v3 calls (`@smithy/types` Logger). */
+export interface SdkLogger {
+  trace?: (...content: unknown[]) => void
+  debug: (...content: unknown[]) => void
+  info: (...content: unknown[]) => void
+  warn: (...content: unknown[]) => void
+  error: (...content: unknown[]) => void
+}
+
+/** The subset of a pino (or Fastify) logger this bridge needs. */
+export interface PinoLike {
+  child(bindings: Record<string, unknown>): PinoLike
+  trace(obj: unknown, msg?: string): void
+  debug(obj: unknown, msg?: string): void
+  info(obj: unknown, msg?: string): void
+  warn(obj: unknown, msg?: string): void
+  error(obj: unknown, msg?: string): void
+}
+
+/** Lowest SDK log level that reaches pino; `silent` drops everything. */
+export type SdkLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+const rank: Record<SdkLogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, silent: Infinity }
+const noop = (): void => {}
+
+/**
+ * An SDK logger writing to `logger` (a child bound to `{ aws: component }`), dropping calls below `level`.
+ * The SDK logs one `info` line per operation (`{ clientName, commandName, input, output, metadata }`), as the
+ * Ruby SDK does under Rails; lower to `warn` to keep only problems.
+ */
+export function sdkLoggerFor(logger: PinoLike, level: SdkLogLevel = 'info', component = 'sdk'): SdkLogger {
+  const child = logger.child({ aws: component })
+  const at = (l: Exclude<SdkLogLevel, 'silent'>) =>
+    rank[l] >= rank[level] ? (...content: unknown[]) => write(child, l, content) : noop
+  return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+function write(logger: PinoLike, level: Exclude<SdkLogLevel, 'silent'>, content: unknown[]): void {
+  const [first, ...rest] = content
+  if (first !== null && typeof first === 'object' && !(first instanceof Error)) {
+    logger[level](first, rest.length ? rest.map(String).join(' ') : undefined)
+  } else if (first instanceof Error) {
+    logger[level]({ err: first }, rest.length ? rest.map(String).join(' ') : first.message)
+  } else {
+    logger[level](content.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(' '))
+  }
+}

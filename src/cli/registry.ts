@@ -1,0 +1,9 @@
+// Every subcommand, loaded lazily so `fastify-aws poll` never loads the session store and so on.
+import type { Command } from './command.js'
+
+type Loader = () => Promise<Command>
+
+/** name → loader. Add a line here when a part gains a command (`src/cli/commands/<name>.ts`, default export). */
+export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
+  // ['poll', async () => (await import('./commands/poll.js')).default],
+])

@@ -1,0 +1,15 @@
+/**
+ * Configuration for every part of fastify-aws, with one precedence rule:
+ * code > ENV > YAML (`config/<name>/<NODE_ENV>.yml`, else `config/<name>.yml`) > defaults.
+ * @module
+ */
+export { option, defineOptions, type OptionSpec, type OptionKind, type OptionValues, type OptionInput } from './options.js'
+export {
+  loadConfig,
+  envName,
+  type ConfigSource,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type ValueSource,
+} from './loader.js'
+export { interpolate } from './yaml-file.js'

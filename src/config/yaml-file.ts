@@ -1,0 +1,85 @@
+// Finds and reads a part's YAML file: explicit path, else config/<name>/<NODE_ENV>.yml, else config/<name>.yml.
+import { existsSync, readFileSync } from 'node:fs'
+import { isAbsolute, join, relative } from 'node:path'
+import yaml from 'js-yaml'
+import { ConfigError, ConfigFileError } from '../errors.js'
+
+export interface YamlSource {
+  /** Path as shown in messages (relative to cwd when inside it). */
+  file: string
+  data: Record<string, unknown>
+}
+
+/** Candidate paths, most specific first. */
+export function yamlCandidates(names: readonly string[], cwd: string, nodeEnv: string): string[] {
+  const out: string[] = []
+  for (const name of names) {
+    for (const ext of ['yml', 'yaml']) out.push(join(cwd, 'config', name, `${nodeEnv}.${ext}`))
+    for (const ext of ['yml', 'yaml']) out.push(join(cwd, 'config', `${name}.${ext}`))
+  }
+  return out
+}
+
+/** Reads the explicit file (must exist) or the first candidate that exists; undefined when none does. */
+export function readYamlSource(
+  explicit: string | undefined,
+  names: readonly string[],
+  cwd: string,
+  nodeEnv: string,
+  env: NodeJS.ProcessEnv,
+): YamlSource | undefined {
+  let path: string | undefined
+  if (explicit !== undefined) {
+    path = isAbsolute(explicit) ? explicit : join(cwd, explicit)
+    if (!existsSync(path)) throw new ConfigFileError(show(path, cwd), 'no such file (set by config_file)')
+  } else {
+    path = yamlCandidates(names, cwd, nodeEnv).find((p) => existsSync(p))
+    if (path === undefined) return undefined
+  }
+  const file = show(path, cwd)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigFileError(file, (err as Error).message)
+  }
+  let doc: unknown
+  try {
+    doc = yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA })
+  } catch (err) {
+    throw new ConfigFileError(file, (err as Error).message.split('\n')[0] ?? String(err))
+  }
+  if (doc === undefined || doc === null) return { file, data: {} }
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigFileError(file, 'the top level must be a mapping of option names to values')
+  }
+  return { file, data: interpolate(doc as Record<string, unknown>, env, file, '') as Record<string, unknown> }
+}
+
+const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g
+
+/** Replaces `${VAR}` and `${VAR:-default}` in every string scalar. An unset VAR without default is an error. */
+export function interpolate(value: unknown, env: NodeJS.ProcessEnv, file: string, path: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(VAR, (_m, name: string, fallback: string | undefined) => {
+      const v = env[name]
+      if (v !== undefined && v !== '') return v
+      if (fallback !== undefined) return fallback
+      throw new ConfigError(
+        `${file}: key "${path}" uses \${${name}}, but ${name} is not set. Set it, or write \${${name}:-default}.`,
+      )
+    })
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, file, `${path}[${i}]`))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, file, path ? `${path}.${k}` : k)]),
+    )
+  }
+  return value
+}
+
+function show(path: string, cwd: string): string {
+  const rel = relative(cwd, path)
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}
