@@ -1,0 +1,117 @@
+// The job message body: ActiveJob's serialize hash as JSON, shared with Rails' aws-activejob-sqs.
+import { randomUUID } from 'node:crypto'
+import { MalformedMessageError } from '../errors.js'
+import { isoNanos, serializeArguments } from './arguments.js'
+
+/** A job message as it travels (ActiveJob's JSON form). */
+export interface JobEnvelope {
+  job_class: string
+  job_id: string
+  provider_job_id: string | null
+  queue_name: string
+  priority: number | null
+  arguments: unknown[]
+  executions: number
+  exception_executions: Record<string, number>
+  locale: string
+  timezone: string | null
+  enqueued_at: string
+  scheduled_at: string | null
+}
+
+/** What goes into a new envelope. */
+export interface NewEnvelope {
+  jobClass: string
+  queueName: string
+  args: readonly unknown[]
+  priority?: number | null
+  scheduledAt?: Date | null
+  jobId?: string
+  locale?: string
+  timezone?: string | null
+  now?: Date
+}
+
+/** Builds an envelope; arguments are checked and serialized (see `serializeArguments`). */
+export function buildEnvelope(e: NewEnvelope): JobEnvelope {
+  return {
+    job_class: e.jobClass,
+    job_id: e.jobId ?? randomUUID(),
+    provider_job_id: null,
+    queue_name: e.queueName,
+    priority: e.priority ?? null,
+    arguments: serializeArguments(e.args),
+    executions: 0,
+    exception_executions: {},
+    locale: e.locale ?? 'en',
+    timezone: e.timezone ?? 'UTC',
+    enqueued_at: isoNanos(e.now ?? new Date()),
+    scheduled_at: e.scheduledAt ? isoNanos(e.scheduledAt) : null,
+  }
+}
+
+/**
+ * Parses a message body into an envelope. Throws {@link MalformedMessageError} for text that is not JSON, JSON that
+ * is not an object, a missing or non-string `job_class`, fields of the wrong type, or a `__proto__` key anywhere.
+ * Absent optional fields get ActiveJob's defaults.
+ */
+export function parseEnvelope(body: string | Buffer): JobEnvelope {
+  const text = typeof body === 'string' ? body : body.toString('utf8')
+  if (text.trim() === '') throw new MalformedMessageError('the body is empty; a job message is a JSON object')
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw new MalformedMessageError(`the body is not JSON (${(err as Error).message})`)
+  }
+  // JSON.parse keeps "__proto__" as an own key, but code that later copies the object would set a prototype.
+  if (text.includes('"__proto__"')) throw new MalformedMessageError('the body contains a "__proto__" key')
+  return envelopeFrom(data)
+}
+
+/** Validates an already-parsed object as an envelope (see {@link parseEnvelope}). */
+export function envelopeFrom(data: unknown): JobEnvelope {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new MalformedMessageError('the body must be a JSON object with a "job_class"')
+  }
+  const o = data as Record<string, unknown>
+  if (typeof o.job_class !== 'string' || o.job_class.trim() === '') {
+    throw new MalformedMessageError('"job_class" is missing or not a string')
+  }
+  const str = (k: string, d: string | null): string | null => {
+    const v = o[k]
+    if (v === undefined || v === null) return d
+    if (typeof v !== 'string') throw new MalformedMessageError(`"${k}" must be a string, got ${typeof v}`)
+    return v
+  }
+  const num = (k: string, d: number | null): number | null => {
+    const v = o[k]
+    if (v === undefined || v === null) return d
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new MalformedMessageError(`"${k}" must be a number`)
+    return v
+  }
+  const args = o.arguments ?? []
+  if (!Array.isArray(args)) throw new MalformedMessageError('"arguments" must be an array')
+  const exceptionExecutions = o.exception_executions ?? {}
+  if (typeof exceptionExecutions !== 'object' || exceptionExecutions === null || Array.isArray(exceptionExecutions)) {
+    throw new MalformedMessageError('"exception_executions" must be an object')
+  }
+  const scheduledAt = str('scheduled_at', null)
+  if (scheduledAt !== null && Number.isNaN(Date.parse(scheduledAt))) {
+    throw new MalformedMessageError(`"scheduled_at" is not an ISO-8601 time: ${JSON.stringify(scheduledAt)}`)
+  }
+  return {
+    job_class: o.job_class,
+    job_id: str('job_id', null) ?? randomUUID(),
+    provider_job_id: str('provider_job_id', null),
+    queue_name: str('queue_name', 'default') ?? 'default',
+    priority: num('priority', null),
+    arguments: args,
+    executions: num('executions', 0) ?? 0,
+    exception_executions: exceptionExecutions as Record<string, number>,
+    locale: str('locale', 'en') ?? 'en',
+    timezone: str('timezone', null),
+    enqueued_at: str('enqueued_at', null) ?? new Date().toISOString(),
+    scheduled_at: scheduledAt,
+  }
+}

@@ -1,0 +1,140 @@
+// Runs one job message: resolve by name, deserialize arguments, perform, decide, log once.
+import { tracingChannel } from 'node:diagnostics_channel'
+import { deserializeArguments, type JobArgument } from './arguments.js'
+import { attachContext } from './context.js'
+import { envelopeFrom, parseEnvelope, type JobEnvelope } from './envelope.js'
+import type { DeliveryInfo, JobClass } from './job.js'
+import { silentLogger, type JobLogger } from './logger.js'
+import { decideFailure, type RunDecision } from './policy.js'
+import { defaultRegistry, type JobRegistry } from './registry.js'
+
+/** A message resolved to a job class with its arguments, ready to run. */
+export interface PreparedJob {
+  envelope: JobEnvelope
+  job: JobClass
+  args: JobArgument[]
+}
+
+/** How to run a job. */
+export interface RunJobOptions {
+  /** Where names are looked up (default: the process-wide registry). */
+  registry?: JobRegistry
+  /** Gets one line per run (default: silent). */
+  logger?: JobLogger
+  /** Passed to the job as `context.signal`. */
+  signal?: AbortSignal
+  /** Transport metadata; `receiveCount` feeds the attempt number. */
+  delivery: DeliveryInfo
+}
+
+/** The result of one run. `outcome` says what to do with the message. */
+export type JobRun = RunDecision & {
+  jobClass: string
+  jobId: string
+  queueName: string
+  /** 1-based attempt number. */
+  attempt: number
+  durationMs: number
+  /** The error, for `retry`, `failed` and error-caused `discarded` runs. */
+  error?: Error
+  /** perform's return value on success. */
+  result?: unknown
+}
+
+/** Payload published on the `fastify-aws:job:perform` tracing channel. */
+export interface JobPerformEvent {
+  jobClass: string
+  jobId: string
+  queueName: string
+  attempt: number
+  delivery: DeliveryInfo
+  result?: unknown
+  error?: unknown
+}
+
+/**
+ * TracingChannel `fastify-aws:job:perform` (start/end/asyncStart/asyncEnd/error) around every perform;
+ * subscribe with `diagnostics_channel.tracingChannel('fastify-aws:job:perform').subscribe({...})`.
+ */
+export const jobPerformChannel = tracingChannel<unknown, JobPerformEvent>('fastify-aws:job:perform')
+
+/**
+ * Parses and resolves a message. Throws `MalformedMessageError`, `UnknownJobError` or
+ * `UnsupportedArgumentError` (a message that can never run, whatever the retry policy).
+ */
+export function prepareJob(message: string | Buffer | JobEnvelope, registry: JobRegistry = defaultRegistry): PreparedJob {
+  const envelope = typeof message === 'string' || Buffer.isBuffer(message) ? parseEnvelope(message) : envelopeFrom(message)
+  const job = registry.resolve(envelope.job_class)
+  return { envelope, job, args: deserializeArguments(envelope.arguments) }
+}
+
+/** Runs a prepared job; never throws: failures come back as `retry`, `failed` or `discarded`. */
+export async function performJob(prepared: PreparedJob, options: RunJobOptions): Promise<JobRun> {
+  const { envelope, job, args } = prepared
+  const attempt = envelope.executions + Math.max(1, options.delivery.receiveCount ?? 1)
+  const logger = options.logger ?? silentLogger
+  const log = logger.child({ job_class: envelope.job_class, job_id: envelope.job_id })
+  const instance = new job()
+  attachContext(instance, {
+    jobId: envelope.job_id,
+    providerJobId: envelope.provider_job_id ?? options.delivery.messageId ?? null,
+    queueName: envelope.queue_name,
+    priority: envelope.priority,
+    attempt,
+    enqueuedAt: envelope.enqueued_at,
+    scheduledAt: envelope.scheduled_at,
+    locale: envelope.locale,
+    timezone: envelope.timezone,
+    delivery: options.delivery,
+    signal: options.signal ?? new AbortController().signal,
+    log,
+  })
+  const perform = (): Promise<unknown> => Promise.resolve((instance.perform as (...a: JobArgument[]) => unknown)(...args))
+  const started = performance.now()
+  let run: JobRun
+  const base = { jobClass: envelope.job_class, jobId: envelope.job_id, queueName: envelope.queue_name, attempt }
+  try {
+    const result = jobPerformChannel.hasSubscribers
+      ? await jobPerformChannel.tracePromise(perform, { ...base, delivery: options.delivery })
+      : await perform()
+    run = { ...base, outcome: 'succeeded', durationMs: performance.now() - started, result }
+  } catch (thrown) {
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown))
+    const decision = decideFailure(error, attempt, job)
+    run = { ...base, ...decision, durationMs: performance.now() - started, error }
+  }
+  logRun(log, run)
+  return run
+}
+
+/** {@link prepareJob} then {@link performJob}. */
+export async function runJob(message: string | Buffer | JobEnvelope, options: RunJobOptions): Promise<JobRun> {
+  return performJob(prepareJob(message, options.registry), options)
+}
+
+/** performNow: an inline run that resolves to perform's result or rejects with its error. */
+export async function performNow(job: JobClass, args: readonly unknown[]): Promise<unknown> {
+  const envelope = envelopeFrom({ job_class: job.jobName, queue_name: job.queueName, arguments: [] })
+  const run = await performJob({ envelope, job, args: args as JobArgument[] }, { delivery: { transport: 'inline' } })
+  if (run.outcome === 'succeeded') return run.result
+  if (run.outcome === 'discarded') return undefined
+  throw run.error
+}
+
+function logRun(log: JobLogger, run: JobRun): void {
+  const line: Record<string, unknown> = {
+    job_class: run.jobClass,
+    job_id: run.jobId,
+    queue_name: run.queueName,
+    outcome: run.outcome,
+    attempt: run.attempt,
+    duration_ms: Math.round(run.durationMs * 1000) / 1000,
+  }
+  if (run.error) line.err = run.error
+  if (run.outcome === 'retry' && run.delaySeconds !== undefined) line.retry_in_s = run.delaySeconds
+  if (run.outcome === 'discarded') line.reason = run.reason
+  const msg = `Job ${run.jobClass} ${run.outcome === 'retry' ? 'failed, will retry' : run.outcome}`
+  if (run.outcome === 'succeeded' || run.outcome === 'discarded') log.info(line, msg)
+  else if (run.outcome === 'retry') log.warn(line, msg)
+  else log.error(line, msg)
+}
