@@ -1,0 +1,31 @@
+// The reference service: a Fastify app with the worker tier and the sample jobs, as EB's worker environment runs it.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { defaultRegistry, type JobRegistry } from '../jobs/index.js'
+import { workerTier, type WorkerTierOptions } from '../worker/index.js'
+import { registerServiceJobs } from './jobs.js'
+
+/** Options of {@link buildServiceApp}. */
+export interface ServiceAppOptions {
+  /** Fastify's logger option (default: pino at `LOG_LEVEL` or info). */
+  logger?: FastifyServerOptions['logger']
+  /** Registry for the jobs (default: the process-wide one). */
+  registry?: JobRegistry
+  /** Worker tier options (ENV/YAML fill the rest). */
+  worker?: WorkerTierOptions
+}
+
+/** Builds (does not start) the reference service. */
+export async function buildServiceApp(options: ServiceAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: process.env.LOG_LEVEL ?? 'info' },
+    // Behind EB's nginx the connection is kept alive; let long jobs finish (InactivityTimeout is up to 36000 s).
+    requestTimeout: 0,
+  })
+  const registry = options.registry ?? defaultRegistry
+  registerServiceJobs(registry)
+
+  // EB's health check (and a human with curl) gets a 200 here; sqsd POSTs are routed to the worker by User-Agent.
+  app.get('/', async () => ({ service: 'fastify-aws', worker: app.workerTier !== undefined }))
+  await app.register(workerTier, { registry, ...options.worker })
+  return app
+}

@@ -1,0 +1,10 @@
+/**
+ * The Elastic Beanstalk worker tier for Fastify: sqsd guard, job dispatch, cron.yaml periodic tasks, capacity.
+ * @module
+ */
+export { workerTier, type WorkerTierOptions, type WorkerTierState } from './plugin.js'
+export { sqsdGuard, isSqsdRequest, createAddressCheck, claimedAddresses, type SqsdGuardOptions } from './guard.js'
+export { runningInDocker, defaultGateways, dockerHostAddresses, DEFAULT_DOCKER_BRIDGE } from './docker-host.js'
+export { loadCronYaml, parseCronYaml, nextFireTime, scheduleProblem, type CronEntry, type CronYamlCheck } from './cron-yaml.js'
+export { workerOptions, workerConfigSource, loadWorkerSettings, type WorkerSettings } from './options.js'
+export { deliveryFromHeaders } from './sqsd-headers.js'

@@ -1,0 +1,271 @@
+// The EB worker tier as a Fastify plugin: sqsd POSTs → guard → job by name (or periodic task) → 200 only on success.
+import { existsSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  defaultRegistry,
+  envelopeFrom,
+  performJob,
+  prepareJob,
+  type JobLogger,
+  type JobRegistry,
+  type JobRun,
+  type PreparedJob,
+} from '../jobs/index.js'
+import { UnknownJobError } from '../errors.js'
+import { Capacity } from './capacity.js'
+import { loadCronYaml, type CronEntry } from './cron-yaml.js'
+import { sqsdGuard, type SqsdGuardOptions } from './guard.js'
+import { loadWorkerSettings, type WorkerSettings } from './options.js'
+import { oneLine, sendLine } from './responses.js'
+import { deliveryFromHeaders } from './sqsd-headers.js'
+
+/** Options of {@link workerTier}; each overrides its ENV/YAML counterpart (see the README's table). */
+export interface WorkerTierOptions {
+  /** Serve sqsd requests (else `AWS_PROCESS_BEANSTALK_WORKER_REQUESTS`, default off). */
+  enabled?: boolean
+  /** Answer 200 when a job is accepted rather than when it finishes (`..._JOBS_ASYNC`). */
+  async?: boolean
+  /** Jobs that may run at once (`..._THREADS`, default CPUs × 2). */
+  threads?: number
+  /** Path sqsd POSTs jobs to (`..._PATH`, default `/`). */
+  path?: string
+  /** Largest body in bytes (`..._BODY_LIMIT`). */
+  bodyLimit?: number
+  /** Seconds running jobs get on close (`..._SHUTDOWN_TIMEOUT`, default 30). */
+  shutdownTimeout?: number
+  /** cron.yaml to validate (`..._CRON_FILE`, default `cron.yaml`, skipped when that default is absent). */
+  cronFile?: string
+  /** Only these job names may run from sqsd (`..._JOB_CLASS_ALLOWLIST`). */
+  allowlist?: readonly string[]
+  /** Trusted Docker host addresses: 'auto', false, or a list (`..._DOCKER_HOSTS`). */
+  dockerHosts?: SqsdGuardOptions['dockerHosts']
+  /** Registry jobs are looked up in (default: the process-wide one). */
+  registry?: JobRegistry
+  /** Directory holding config/ and cron.yaml (default: cwd). */
+  cwd?: string
+  /** ENV to read (default: process.env). */
+  env?: NodeJS.ProcessEnv
+  /** /proc location for Docker detection (tests). */
+  procRoot?: string
+}
+
+/** What the worker exposes on `fastify.workerTier`. */
+export interface WorkerTierState {
+  /** Jobs running now (sync and async). */
+  readonly running: number
+  /** The capacity limit. */
+  readonly threads: number
+  /** Validated cron.yaml entries. */
+  readonly cron: readonly CronEntry[]
+  /** Resolves when every accepted job has finished. */
+  drained(): Promise<void>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The EB worker tier's state; undefined when the worker is disabled. */
+    workerTier?: WorkerTierState
+  }
+}
+
+/** Route constraint that routes aws-sqsd requests to the worker route while other requests reach the app's routes. */
+const sqsdConstraint = {
+  name: 'sqsd',
+  storage() {
+    const handlers = new Map<string, unknown>()
+    return {
+      get: (value: string) => (handlers.get(value) ?? null) as never,
+      set: (value: string, store: unknown) => void handlers.set(value, store),
+    }
+  },
+  deriveConstraint(req: { headers: Record<string, string | string[] | undefined> }) {
+    const ua = req.headers['user-agent']
+    return typeof ua === 'string' && ua.startsWith('aws-sqsd') ? 'sqsd' : undefined
+  },
+  mustMatchWhenDerived: false,
+  validate() {},
+}
+
+const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
+  const cwd = opts.cwd ?? process.cwd()
+  const code: WorkerSettings = {}
+  if (opts.enabled !== undefined) code.requests = opts.enabled
+  if (opts.async !== undefined) code.jobs_async = opts.async
+  if (opts.threads !== undefined) code.threads = opts.threads
+  if (opts.path !== undefined) code.path = opts.path
+  if (opts.bodyLimit !== undefined) code.body_limit = opts.bodyLimit
+  if (opts.shutdownTimeout !== undefined) code.shutdown_timeout = opts.shutdownTimeout
+  if (opts.cronFile !== undefined) code.cron_file = opts.cronFile
+  if (opts.allowlist !== undefined) code.job_class_allowlist = opts.allowlist
+  const settings = loadWorkerSettings(code, { cwd, ...(opts.env ? { env: opts.env } : {}) })
+  if (!settings.requests) {
+    fastify.log.debug('EB worker tier disabled (AWS_PROCESS_BEANSTALK_WORKER_REQUESTS is not true)')
+    return
+  }
+  const registry = opts.registry ?? defaultRegistry
+  const allowlist = settings.job_class_allowlist ? new Set(settings.job_class_allowlist) : undefined
+  const cron = readCron(fastify, settings.cron_file, code.cron_file !== undefined, cwd, settings.path, registry)
+  const capacity = new Capacity(settings.threads)
+  const running = new Set<Promise<unknown>>()
+  const controllers = new Set<AbortController>()
+  let closing = false
+  let abortTimer: NodeJS.Timeout | undefined
+
+  await fastify.register(sqsdGuard, {
+    dockerHosts: opts.dockerHosts ?? dockerHostsSetting(settings.docker_hosts),
+    ...(opts.procRoot ? { procRoot: opts.procRoot } : {}),
+  })
+  if (!fastify.hasConstraintStrategy('sqsd')) fastify.addConstraintStrategy(sqsdConstraint)
+
+  const resolve = (request: FastifyRequest): PreparedJob => {
+    const task = request.headers['x-aws-sqsd-taskname']
+    const taskName = (Array.isArray(task) ? task[0] : task)?.trim()
+    if (taskName) {
+      if (allowlist && !allowlist.has(taskName)) throw new UnknownJobError(JSON.stringify(taskName))
+      const job = registry.resolve(taskName)
+      return { job, envelope: envelopeFrom({ job_class: taskName, queue_name: job.queueName }), args: [] }
+    }
+    const prepared = prepareJob((request.body as Buffer | undefined) ?? '', registry)
+    if (allowlist && !allowlist.has(prepared.envelope.job_class)) throw new UnknownJobError(JSON.stringify(prepared.envelope.job_class))
+    return prepared
+  }
+
+  const run = (prepared: PreparedJob, request: FastifyRequest): Promise<JobRun> => {
+    const controller = new AbortController()
+    controllers.add(controller)
+    const p = performJob(prepared, {
+      registry,
+      logger: request.log as unknown as JobLogger,
+      signal: controller.signal,
+      delivery: deliveryFromHeaders(request.headers),
+    }).finally(() => {
+      controllers.delete(controller)
+      capacity.release()
+    })
+    running.add(p)
+    void p.finally(() => running.delete(p))
+    return p
+  }
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const periodic = request.headers['x-aws-sqsd-taskname'] !== undefined
+    const kind = periodic ? 'periodic task' : 'job'
+    if (closing) return sendLine(reply, 503, 'Worker is shutting down; sqsd will retry the message.')
+    let prepared: PreparedJob
+    try {
+      prepared = resolve(request)
+    } catch (err) {
+      const e = err as Error & { code?: string }
+      if (e.code === 'FASTIFY_AWS_UNKNOWN_JOB') {
+        request.log.error({ err: e }, periodic ? 'Periodic task could not resolve to a registered job; check the cron.yaml name and url.' : 'Job could not resolve to a registered job.')
+        return sendLine(reply, 500, e.message)
+      }
+      if (e.code === 'FASTIFY_AWS_MALFORMED_MESSAGE' || e.code === 'FASTIFY_AWS_UNSUPPORTED_ARGUMENT') {
+        request.log.warn({ err: e }, 'Rejected sqsd message')
+        return sendLine(reply, 400, e.message)
+      }
+      throw err
+    }
+    const name = prepared.envelope.job_class
+    if (!capacity.tryAcquire()) {
+      request.log.info({ job_class: name }, `No capacity to execute ${kind}.`)
+      return sendLine(reply, 429, `No capacity to execute ${kind}.`)
+    }
+    const pending = run(prepared, request)
+    if (settings.jobs_async) return sendLine(reply, 200, `Successfully queued ${kind} ${name}.`)
+    const result = await pending
+    switch (result.outcome) {
+      case 'succeeded':
+        return sendLine(reply, 200, `Successfully ran ${kind} ${name}.`)
+      case 'discarded':
+        return sendLine(reply, 200, `Discarded ${kind} ${name}: ${result.reason}`)
+      default:
+        return sendLine(reply, 500, `Failed to execute ${kind} ${name} (${result.error?.name ?? 'Error'}); see the log for job_id ${result.jobId}.`)
+    }
+  }
+
+  await fastify.register(async (scope) => {
+    // sqsd sends whatever MimeType is configured (JSON, text, form, custom) and empty bodies for periodic tasks:
+    // read every body as bytes and parse the envelope ourselves.
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.body_limit }, (_req, body, done) => done(null, body))
+    scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        return sendLine(reply, 413, `Request body is larger than the limit of ${settings.body_limit} bytes.`)
+      }
+      const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
+      request.log.error({ err }, 'sqsd request failed')
+      return sendLine(reply, status, status >= 500 ? `Internal error: ${oneLine(err.message, 200)}` : err.message)
+    })
+    scope.route({
+      method: 'POST',
+      url: settings.path,
+      constraints: { sqsd: 'sqsd' },
+      bodyLimit: settings.body_limit,
+      handler,
+    })
+  })
+
+  const state: WorkerTierState = {
+    get running() {
+      return capacity.running
+    },
+    threads: settings.threads,
+    cron,
+    drained: () => capacity.idle(),
+  }
+  fastify.decorate('workerTier', state)
+
+  fastify.addHook('preClose', async () => {
+    closing = true
+    // Jobs get shutdown_timeout seconds; then their AbortSignal fires so cooperative jobs stop.
+    abortTimer = setTimeout(() => {
+      if (controllers.size > 0) fastify.log.warn({ jobs: controllers.size }, 'Shutdown timeout reached; aborting running jobs')
+      for (const c of controllers) c.abort(new Error('worker shutting down'))
+    }, settings.shutdown_timeout * 1000)
+    abortTimer.unref()
+  })
+  fastify.addHook('onClose', async () => {
+    if (running.size > 0) fastify.log.info({ jobs: running.size }, 'Waiting for running jobs to finish')
+    await Promise.allSettled([...running])
+    clearTimeout(abortTimer)
+  })
+  fastify.log.info(
+    { path: settings.path, threads: settings.threads, async: settings.jobs_async, jobs: registry.names() },
+    'EB worker tier ready for sqsd requests',
+  )
+}
+
+function dockerHostsSetting(value: string): SqsdGuardOptions['dockerHosts'] {
+  const v = value.trim().toLowerCase()
+  if (v === 'auto') return 'auto'
+  if (v === 'none' || v === 'false' || v === '') return false
+  return value.split(',').map((s) => s.trim()).filter(Boolean)
+}
+
+function readCron(
+  fastify: FastifyInstance,
+  file: string,
+  explicit: boolean,
+  cwd: string,
+  workerPath: string,
+  registry: JobRegistry,
+): CronEntry[] {
+  const path = isAbsolute(file) ? file : join(cwd, file)
+  if (!explicit && file === 'cron.yaml' && !existsSync(path)) return []
+  const entries = loadCronYaml(path, { workerPath, registry })
+  for (const e of entries) {
+    if (e.url === workerPath) fastify.log.info({ task: e.name, schedule: e.schedule }, 'Periodic task runs job')
+    else fastify.log.info({ task: e.name, url: e.url }, "Periodic task posts to another path; the app's own route handles it")
+  }
+  return entries
+}
+
+/**
+ * The Elastic Beanstalk worker tier: receives aws-sqsd POSTs on `path`, checks they come from this host (or the
+ * Docker host), runs the job named by `job_class` (or the periodic task named by `X-Aws-Sqsd-Taskname`) and answers
+ * 200 only when it succeeded. Other requests reach the app's routes untouched. Off unless enabled.
+ */
+export const workerTier = fp(worker, { name: 'fastify-aws-worker', fastify: '5.x' })

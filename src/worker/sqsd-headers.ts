@@ -1,0 +1,41 @@
+// Reads the sqsd request headers into the job's delivery metadata.
+import type { IncomingHttpHeaders } from 'node:http'
+import type { DeliveryInfo } from '../jobs/index.js'
+
+const ATTR = 'x-aws-sqsd-attr-'
+
+function one(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** Delivery metadata from sqsd headers (names are case-insensitive; Node gives them lower-cased). */
+export function deliveryFromHeaders(headers: IncomingHttpHeaders): DeliveryInfo {
+  const taskName = one(headers, 'x-aws-sqsd-taskname')?.trim() || undefined
+  const info: DeliveryInfo = { transport: taskName ? 'periodic' : 'sqsd' }
+  const messageId = one(headers, 'x-aws-sqsd-msgid')
+  if (messageId) info.messageId = messageId
+  const queue = one(headers, 'x-aws-sqsd-queue')
+  if (queue) info.queue = queue
+  const count = one(headers, 'x-aws-sqsd-receive-count')
+  if (count && /^\d+$/.test(count)) info.receiveCount = Number(count)
+  const first = one(headers, 'x-aws-sqsd-first-received-at')
+  if (first) {
+    const ms = Date.parse(first)
+    info.firstReceivedAt = Number.isNaN(ms) ? first : new Date(ms).toISOString()
+    if (!Number.isNaN(ms)) info.firstReceivedAtMs = ms
+  }
+  const sender = one(headers, 'x-aws-sqsd-sender-id')
+  if (sender) info.senderId = sender
+  if (taskName) {
+    info.taskName = taskName
+    const scheduled = one(headers, 'x-aws-sqsd-scheduled-at')
+    if (scheduled) info.scheduledAt = scheduled
+  }
+  const attributes: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(ATTR) && value !== undefined) attributes[name.slice(ATTR.length)] = Array.isArray(value) ? value.join(',') : value
+  }
+  if (Object.keys(attributes).length > 0) info.attributes = attributes
+  return info
+}
