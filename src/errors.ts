@@ -59,6 +59,11 @@ export const CronYamlError = createError<'FASTIFY_AWS_CRON_YAML', [string]>('FAS
 // ── mail ──────────────────────────────────────────────────────────────────────────────────
 
 // ── aws ───────────────────────────────────────────────────────────────────────────────────
+/** AWS SDK operations cannot be instrumented: no SDK v3 client class was found, or one given is not a client. */
+export const SdkInstrumentationError = createError<'FASTIFY_AWS_SDK_INSTRUMENTATION', [string]>(
+  'FASTIFY_AWS_SDK_INSTRUMENTATION',
+  'Cannot instrument AWS SDK operations: %s',
+)
 
 // ── cli ───────────────────────────────────────────────────────────────────────────────────
 /** A command-line flag or argument is missing or invalid. */

@@ -13,3 +13,19 @@ export {
 export { sdkLoggerFor, type SdkLogger, type SdkLogLevel, type PinoLike } from './logger-bridge.js'
 export { loadAwsClientOptions, awsConfigOptions, awsConfigSource } from './config.js'
 export { VERSION } from './version.js'
+export {
+  instrumentSdkOperations,
+  isSdkInstrumented,
+  type InstrumentSdkOperationsOptions,
+  type InstrumentedSdkBase,
+  type SdkInstrumentationStatus,
+} from './instrumentation.js'
+export { instrumentClient } from './instrumentation-attach.js'
+export { INSTRUMENTATION_MIDDLEWARE_NAME } from './instrumentation-middleware.js'
+export {
+  AWS_SDK_OPERATION_TRACING_CHANNEL,
+  awsSdkOperationTracingChannel,
+  awsSdkOperationChannel,
+  awsSdkOperationChannelName,
+  type AwsSdkOperationEvent,
+} from './instrumentation-channels.js'
