@@ -47,16 +47,106 @@ export const DiscardJobError = createError<'FASTIFY_AWS_DISCARD_JOB', [string]>(
 export const CronYamlError = createError<'FASTIFY_AWS_CRON_YAML', [string]>('FASTIFY_AWS_CRON_YAML', '%s')
 
 // ── queue ─────────────────────────────────────────────────────────────────────────────────
+/** A job names a queue that has no URL configured (YAML `queues`, `AWS_ACTIVE_JOB_SQS_<QUEUE>_URL`, or code). */
+export const UnknownQueueError = createError<'FASTIFY_AWS_UNKNOWN_QUEUE', [string, string]>(
+  'FASTIFY_AWS_UNKNOWN_QUEUE',
+  'No URL is configured for queue "%s". %s',
+)
+/** A job cannot be enqueued as asked (a delay on a FIFO queue, a body over the size limit); nothing was sent. */
+export const EnqueueError = createError<'FASTIFY_AWS_ENQUEUE', [string]>('FASTIFY_AWS_ENQUEUE', 'Cannot enqueue: %s')
+/** SQS refused or failed to store a message; `sqsCode`, `senderFault` and `cause` say why. */
+export const QueueSendError = createError<'FASTIFY_AWS_QUEUE_SEND', [string, string, string]>(
+  'FASTIFY_AWS_QUEUE_SEND',
+  'SQS did not accept job %s: %s: %s',
+)
+/** The queue was closed; it accepts no more jobs. */
+export const QueueClosedError = createError<'FASTIFY_AWS_QUEUE_CLOSED', [string]>(
+  'FASTIFY_AWS_QUEUE_CLOSED',
+  'The SQS queue adapter is closed; cannot enqueue %s.',
+)
 
 // ── poller ────────────────────────────────────────────────────────────────────────────────
+/** The poller cannot start as configured (no queues, an unknown queue name, a bad option). */
+export const PollerConfigError = createError<'FASTIFY_AWS_POLLER_CONFIG', [string]>('FASTIFY_AWS_POLLER_CONFIG', '%s')
+/** An SQS call of the poller (receive, delete, visibility change, re-send) failed; `cause` holds the SDK error. */
+export const PollerSqsError = createError<'FASTIFY_AWS_POLLER_SQS', [string, string]>(
+  'FASTIFY_AWS_POLLER_SQS',
+  'SQS %s failed: %s',
+)
 
 // ── lambda ────────────────────────────────────────────────────────────────────────────────
+/** The Lambda handler got an event that is not an SQS event (no `Records` array, a record with no body). */
+export const LambdaEventError = createError<'FASTIFY_AWS_LAMBDA_EVENT', [string]>(
+  'FASTIFY_AWS_LAMBDA_EVENT',
+  'Not an SQS event: %s',
+)
 
 // ── dev ───────────────────────────────────────────────────────────────────────────────────
+/** The dev daemon (sqsd) or the dev stack cannot start as configured (bad URL, queue missing, port in use, FIFO + cron). */
+export const DevConfigError = createError<'FASTIFY_AWS_DEV_CONFIG', [string]>('FASTIFY_AWS_DEV_CONFIG', '%s')
+/** `enqueue` / `cron run` found no queue: no flag, no configuration, and no running `fastify-aws dev`. */
+export const DevQueueNotFoundError = createError<'FASTIFY_AWS_DEV_QUEUE_NOT_FOUND', [string]>(
+  'FASTIFY_AWS_DEV_QUEUE_NOT_FOUND',
+  'No queue to send to: %s',
+)
 
 // ── sessions ──────────────────────────────────────────────────────────────────────────────
+/** The session plugin has no signing secret, or one shorter than 32 characters. */
+export const SessionSecretError = createError<'FASTIFY_AWS_SESSION_SECRET', [string]>('FASTIFY_AWS_SESSION_SECRET', '%s')
+/** A session is over DynamoDB's 400 KB item limit; nothing was written and the stored session is unchanged. */
+export const SessionTooLargeError = createError<'FASTIFY_AWS_SESSION_TOO_LARGE', [string, number, { cause: unknown }?]>(
+  'FASTIFY_AWS_SESSION_TOO_LARGE',
+  'The session is %s as a DynamoDB item, over the %d-byte limit: it was not saved (the stored session is unchanged). Keep large data elsewhere and store its id in the session.',
+)
+/** The session table does not exist (wrong name or region, or it was never created). */
+export const SessionTableMissingError = createError<'FASTIFY_AWS_SESSION_TABLE_MISSING', [string, { cause: unknown }?]>(
+  'FASTIFY_AWS_SESSION_TABLE_MISSING',
+  'The DynamoDB session table "%s" does not exist: create it with "fastify-aws sessions create-table", or fix table_name / the region.',
+)
+/** A request waited lock_max_wait_time for another request's lock on its session and gave up. */
+export const SessionLockTimeoutError = createError<'FASTIFY_AWS_SESSION_LOCK_TIMEOUT', 503, [number]>(
+  'FASTIFY_AWS_SESSION_LOCK_TIMEOUT',
+  'Another request held the lock on this session for longer than lock_max_wait_time (%d s).',
+  503,
+)
+/** The lock this request held expired and another request took it, so this request's write was refused. */
+export const SessionLockLostError = createError<'FASTIFY_AWS_SESSION_LOCK_LOST', 409, [{ cause: unknown }?]>(
+  'FASTIFY_AWS_SESSION_LOCK_LOST',
+  'This request held the session lock longer than lock_expiry_time and another request took it over: its session changes were not saved.',
+  409,
+)
+/** A DynamoDB call of the session store failed; `cause` holds the SDK error. */
+export const SessionStoreError = createError<'FASTIFY_AWS_SESSION_STORE', [string, string, { cause: unknown }?]>(
+  'FASTIFY_AWS_SESSION_STORE',
+  'Session %s failed: %s',
+)
+/** Garbage collection could not delete some expired sessions after retrying. */
+export const SessionGcError = createError<'FASTIFY_AWS_SESSION_GC', [number, number]>(
+  'FASTIFY_AWS_SESSION_GC',
+  'Garbage collection deleted %d sessions but %d stayed unprocessed after every retry; run it again later.',
+)
 
 // ── mail ──────────────────────────────────────────────────────────────────────────────────
+/** A message cannot be sent as given (no sender, no recipient, an invalid address/header/tag); nothing was sent. */
+export const MailMessageError = createError<'FASTIFY_AWS_MAIL_MESSAGE', 400, [string]>(
+  'FASTIFY_AWS_MAIL_MESSAGE',
+  'Cannot send this mail: %s',
+  400,
+)
+/** The encoded message is over the SES API's size limit; nothing was sent. */
+export const MailTooLargeError = createError<'FASTIFY_AWS_MAIL_TOO_LARGE', 400, [number, string, number]>(
+  'FASTIFY_AWS_MAIL_TOO_LARGE',
+  'The encoded message is %d bytes, over the %s limit of %d bytes; nothing was sent. Send large files as links instead of attachments.',
+  400,
+)
+/** SES refused or failed the send; `sesCode` holds the SES error code, `cause` the SDK error. The mail was not sent. */
+export const MailDeliveryError = createError<'FASTIFY_AWS_MAIL_DELIVERY', 502, [string, string, string, { cause: unknown }]>(
+  'FASTIFY_AWS_MAIL_DELIVERY',
+  'SES %s did not send the mail: %s: %s',
+  502,
+)
+/** A mailer is misconfigured, registered twice, unknown by name, or used after close. */
+export const MailerError = createError<'FASTIFY_AWS_MAILER', [string]>('FASTIFY_AWS_MAILER', '%s')
 
 // ── aws ───────────────────────────────────────────────────────────────────────────────────
 /** AWS SDK operations cannot be instrumented: no SDK v3 client class was found, or one given is not a client. */
