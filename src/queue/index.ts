@@ -1,0 +1,31 @@
+/**
+ * The SQS job queue: `useSqsQueue()` makes `Job.performLater` send to SQS (sync or async, FIFO group and
+ * deduplication ids, delays of any length, batches of 10), configured like Rails' aws-activejob-sqs.
+ * @module
+ */
+export { useSqsQueue } from './use.js'
+export { SqsQueue, type SqsQueueOptions, type EnqueueResult, type AsyncErrorHandler } from './sqs-queue.js'
+export {
+  loadQueueConfig,
+  queueOptions,
+  queueConfigSource,
+  queueEnvName,
+  isFifoUrl,
+  SQS_MAX_MESSAGE_BYTES,
+  type QueueConfig,
+  type QueueSettings,
+  type QueueConfigInput,
+  type LoadQueueConfigOptions,
+} from './config.js'
+export { type QueueEntry } from './queue-entry.js'
+export {
+  buildMessage,
+  remainingDelaySeconds,
+  MAX_DELAY_SECONDS,
+  JOB_CLASS_ATTRIBUTE,
+  JOB_VERSION_ATTRIBUTE,
+  type OutgoingMessage,
+} from './message.js'
+export { deduplicationId, messageGroupIdFor } from './fifo.js'
+export { sendBatches, type SendOutcome, type BatchSendOptions } from './batch-send.js'
+export { isRetryableSqsError } from './sqs-errors.js'

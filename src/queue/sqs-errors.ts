@@ -1,0 +1,42 @@
+// Which SQS failures are worth another try, and how they become our errors.
+import { QueueSendError } from '../errors.js'
+
+const RETRYABLE_CODES = new Set([
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'RequestThrottled',
+  'ThrottlingException',
+  'Throttling',
+  'KmsThrottled',
+  'RequestTimeout',
+  'TimeoutError',
+])
+
+/** True for throttling, 5xx and network errors: the same call may succeed later. */
+export function isRetryableSqsError(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $retryable?: unknown; $fault?: string; $metadata?: { httpStatusCode?: number } }
+  if (e.$retryable) return true
+  if (e.name && RETRYABLE_CODES.has(e.name)) return true
+  if (e.code && RETRYABLE_CODES.has(e.code)) return true
+  if (e.$fault === 'server') return true
+  const status = e.$metadata?.httpStatusCode
+  if (status !== undefined) return status >= 500 || status === 429
+  // No HTTP status at all: the request never got an answer (connection refused/reset, socket timeout).
+  if (e.name === 'AbortError') return false
+  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(e.code ?? '')
+}
+
+/** Wraps an SDK error from sending job `jobId` as a `QueueSendError` (`cause` keeps the original). */
+export function sendError(jobId: string, error: unknown): Error {
+  const e = error as Error & { name?: string }
+  const err = new QueueSendError(jobId, e?.name ?? 'Error', e?.message ?? String(error))
+  ;(err as Error & { cause?: unknown }).cause = error
+  return err
+}
+
+/** A `QueueSendError` for one failed SendMessageBatch entry. */
+export function entryError(jobId: string, code: string | undefined, message: string | undefined, senderFault: boolean | undefined): Error {
+  const err = new QueueSendError(jobId, code ?? 'Unknown', message ?? 'no message')
+  return Object.assign(err, { sqsCode: code, senderFault: senderFault === true })
+}
