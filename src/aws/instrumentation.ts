@@ -95,9 +95,13 @@ function patchSend(base: SdkClientBase): InstrumentedSdkBase['state'] {
     return original.apply(this, args)
   }
   try {
-    Object.defineProperty(proto, ORIGINAL_SEND, { value: original, configurable: true })
     Object.defineProperty(proto, 'send', { value: send, writable: true, configurable: true, enumerable: false })
+    // Marked only once the wrapper is in place, so a failed attempt is never reported as patched.
+    Object.defineProperty(proto, ORIGINAL_SEND, { value: original, configurable: true })
   } catch (err) {
+    // A prototype closed to new properties (preventExtensions) takes the new send but not the marker: undo it,
+    // or a later call would wrap a second time.
+    if (proto.send === send) Object.defineProperty(proto, 'send', { value: original, writable: true, configurable: true })
     const error = new SdkInstrumentationError(
       `the send() method of ${base.source} cannot be replaced (${(err as Error).message}); is its prototype frozen? ` +
         'Use instrumentClient(client) on each client instead.',
