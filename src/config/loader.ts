@@ -54,18 +54,26 @@ export function loadConfig<S extends Record<string, OptionSpec<unknown>>>(
 ): LoadedConfig<S> {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
-  const nodeEnv = options.nodeEnv ?? env.NODE_ENV ?? 'development'
+  const nodeEnv = options.nodeEnv ?? nonEmpty(env.NODE_ENV) ?? 'development'
   const code = (options.code ?? {}) as Record<string, unknown>
 
-  const explicitFile =
-    (typeof code.configFile === 'string' ? code.configFile : undefined) ??
-    nonEmpty(env[`${source.envPrefix}CONFIG_FILE`])
-  const yamlSource = readYamlSource(explicitFile, source.names, cwd, nodeEnv, env)
+  const codeFile = typeof code.configFile === 'string' ? code.configFile : undefined
+  const envFileName = `${source.envPrefix}CONFIG_FILE`
+  const envFile = nonEmpty(env[envFileName])
+  const explicit =
+    codeFile !== undefined
+      ? { path: codeFile, by: 'configFile in code' }
+      : envFile !== undefined
+        ? { path: envFile, by: envFileName }
+        : undefined
+  const yamlSource = readYamlSource(explicit, source.names, cwd, nodeEnv, env)
+  // Own keys only: "constructor", "toString" or "__proto__" must be unknown, not found on Object.prototype.
+  const known = (key: string): OptionSpec<unknown> | undefined => (Object.hasOwn(spec, key) ? spec[key] : undefined)
   const yaml = yamlSource?.data ?? {}
 
   if (yamlSource) {
     for (const key of Object.keys(yaml)) {
-      const s = spec[key]
+      const s = known(key)
       if (s === undefined || s.yaml === false) {
         const known = Object.keys(spec).filter((k) => spec[k]?.yaml !== false)
         const hint = closest(key, known)
@@ -76,7 +84,7 @@ export function loadConfig<S extends Record<string, OptionSpec<unknown>>>(
     }
   }
   for (const key of Object.keys(code)) {
-    if (key !== 'configFile' && !(key in spec)) {
+    if (key !== 'configFile' && known(key) === undefined) {
       throw new ConfigError(`Unknown option "${key}" passed in code. Known options: ${Object.keys(spec).join(', ')}.`)
     }
   }
@@ -87,7 +95,7 @@ export function loadConfig<S extends Record<string, OptionSpec<unknown>>>(
     const name = envName(source, key, s)
     const envRaw = name === undefined ? undefined : nonEmpty(env[name])
     if (code[key] !== undefined) {
-      values[key] = parseWith(s, code[key], () => `Option "${key}" given in code`)
+      values[key] = parseWith(s, code[key], () => `Option "${key}" given in code (${describe(code[key])})`)
       sources[key] = 'code'
     } else if (envRaw !== undefined) {
       values[key] = parseWith(s, envRaw, () => `${name}=${JSON.stringify(envRaw)}`)
@@ -114,6 +122,19 @@ function parseWith(s: OptionSpec<unknown>, raw: unknown, where: () => string): u
   } catch (err) {
     if (isExpectedError(err)) throw new ConfigError(`${where()}: expected ${err.message}.`)
     throw err
+  }
+}
+
+/** A short, safe rendering of a code value for messages (functions and objects JSON cannot show included). */
+function describe(v: unknown): string {
+  if (typeof v === 'function') return 'a function'
+  if (typeof v === 'bigint') return `${v}n`
+  try {
+    const json = JSON.stringify(v)
+    if (json === undefined) return String(v)
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json
+  } catch {
+    return Object.prototype.toString.call(v)
   }
 }
 

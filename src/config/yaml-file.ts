@@ -20,9 +20,16 @@ export function yamlCandidates(names: readonly string[], cwd: string, nodeEnv: s
   return out
 }
 
+/** An explicitly named YAML file and what named it (for the error when it is missing). */
+export interface ExplicitFile {
+  path: string
+  /** e.g. `configFile in code` or `AWS_ACTIVE_JOB_SQS_CONFIG_FILE`. */
+  by: string
+}
+
 /** Reads the explicit file (must exist) or the first candidate that exists; undefined when none does. */
 export function readYamlSource(
-  explicit: string | undefined,
+  explicit: ExplicitFile | undefined,
   names: readonly string[],
   cwd: string,
   nodeEnv: string,
@@ -30,8 +37,10 @@ export function readYamlSource(
 ): YamlSource | undefined {
   let path: string | undefined
   if (explicit !== undefined) {
-    path = isAbsolute(explicit) ? explicit : join(cwd, explicit)
-    if (!existsSync(path)) throw new ConfigFileError(show(path, cwd), 'no such file (set by config_file)')
+    path = isAbsolute(explicit.path) ? explicit.path : join(cwd, explicit.path)
+    if (!existsSync(path)) {
+      throw new ConfigFileError(show(path, cwd), `no such file (named by ${explicit.by}; fix the path or unset it)`)
+    }
   } else {
     path = yamlCandidates(names, cwd, nodeEnv).find((p) => existsSync(p))
     if (path === undefined) return undefined
