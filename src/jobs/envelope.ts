@@ -65,8 +65,28 @@ export function parseEnvelope(body: string | Buffer): JobEnvelope {
     throw new MalformedMessageError(`the body is not JSON (${(err as Error).message})`)
   }
   // JSON.parse keeps "__proto__" as an own key, but code that later copies the object would set a prototype.
-  if (text.includes('"__proto__"')) throw new MalformedMessageError('the body contains a "__proto__" key')
+  // The key can be spelt with escapes ("\u005f_proto__"), so look at the parsed keys, not the text; the text only
+  // says whether that walk is needed (a "__proto__" string value is plain data and is fine).
+  if ((text.includes('__proto__') || text.includes('\\u')) && hasProtoKey(data)) {
+    throw new MalformedMessageError('the body contains a "__proto__" key')
+  }
   return envelopeFrom(data)
+}
+
+/** True when any object in a parsed JSON value has an own `__proto__` key (iterative: nesting depth cannot overflow). */
+function hasProtoKey(root: unknown): boolean {
+  const stack: unknown[] = [root]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (v === null || typeof v !== 'object') continue
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item)
+      continue
+    }
+    if (Object.hasOwn(v, '__proto__')) return true
+    for (const item of Object.values(v)) stack.push(item)
+  }
+  return false
 }
 
 /** Validates an already-parsed object as an envelope (see {@link parseEnvelope}). */
