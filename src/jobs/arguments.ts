@@ -74,12 +74,19 @@ function serialize(value: unknown, path: string, seen: Set<object>): unknown {
  * `_aj_*` form (GlobalID records, BigDecimal, Duration, custom serializers) is an "unsupported argument" error.
  */
 export function deserializeArguments(args: readonly unknown[]): JobArgument[] {
-  return args.map((a, i) => deserialize(a, `arguments[${i}]`))
+  return args.map((a, i) => deserialize(a, `arguments[${i}]`, 1))
 }
 
-function deserialize(value: unknown, path: string): JobArgument {
+/**
+ * Deepest nesting of arrays/objects read from a message. Ruby's JSON.generate stops at 100 (max_nesting), so Rails
+ * never sends more; a hostile message nested 100k deep would otherwise overflow the stack (a 500 instead of a 400).
+ */
+export const MAX_ARGUMENT_DEPTH = 512
+
+function deserialize(value: unknown, path: string, depth: number): JobArgument {
   if (value === null || typeof value !== 'object') return value as JobArgument
-  if (Array.isArray(value)) return value.map((v, i) => deserialize(v, `${path}[${i}]`))
+  if (depth > MAX_ARGUMENT_DEPTH) reject(path.length > 80 ? `${path.slice(0, 80)}…` : path, `nested more than ${MAX_ARGUMENT_DEPTH} levels deep`)
+  if (Array.isArray(value)) return value.map((v, i) => deserialize(v, `${path}[${i}]`, depth + 1))
   const obj = value as Record<string, unknown>
   if ('_aj_serialized' in obj) return fromSerializer(obj, path)
   if ('_aj_globalid' in obj) {
@@ -89,7 +96,7 @@ function deserialize(value: unknown, path: string): JobArgument {
   for (const [k, v] of Object.entries(obj)) {
     if (HASH_MARKERS.has(k)) continue
     if (k.startsWith('_aj_')) reject(`${path}.${k}`, `the ActiveJob form "${k}" is not supported`)
-    entries.push([k, deserialize(v, `${path}.${k}`)])
+    entries.push([k, deserialize(v, `${path}.${k}`, depth + 1)])
   }
   return Object.fromEntries(entries)
 }
