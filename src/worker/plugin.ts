@@ -119,9 +119,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   })
   if (!fastify.hasConstraintStrategy('sqsd')) fastify.addConstraintStrategy(sqsdConstraint)
 
-  const resolve = (request: FastifyRequest): PreparedJob => {
-    const task = request.headers['x-aws-sqsd-taskname']
-    const taskName = (Array.isArray(task) ? task[0] : task)?.trim()
+  const resolve = (request: FastifyRequest, taskName: string | undefined): PreparedJob => {
     if (taskName) {
       if (allowlist && !allowlist.has(taskName)) throw new UnknownJobError(JSON.stringify(taskName))
       const job = registry.resolve(taskName)
@@ -150,12 +148,15 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   }
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const periodic = request.headers['x-aws-sqsd-taskname'] !== undefined
+    // A periodic task is a present and non-blank Taskname (as in aws-sdk-rails); a blank one is an ordinary job.
+    const task = request.headers['x-aws-sqsd-taskname']
+    const taskName = (Array.isArray(task) ? task[0] : task)?.trim() || undefined
+    const periodic = taskName !== undefined
     const kind = periodic ? 'periodic task' : 'job'
     if (closing) return sendLine(reply, 503, 'Worker is shutting down; sqsd will retry the message.')
     let prepared: PreparedJob
     try {
-      prepared = resolve(request)
+      prepared = resolve(request, taskName)
     } catch (err) {
       const e = err as Error & { code?: string }
       if (e.code === 'FASTIFY_AWS_UNKNOWN_JOB') {
