@@ -1,5 +1,5 @@
 // The Fastify plugin: decorators, named mailers, client ownership, configuration sources.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import { SESv2Client } from '@aws-sdk/client-sesv2'
 import { fastifyAwsMail, type FastifyAwsMailOptions } from '../../src/mail/index.js'
@@ -17,7 +17,7 @@ function registering(app: ReturnType<typeof Fastify>, options: FastifyAwsMailOpt
   }
 }
 
-function base(t: Parameters<Parameters<typeof t.test>[1]>[0], extra: Partial<FastifyAwsMailOptions> = {}): FastifyAwsMailOptions {
+function base(t: Test, extra: Partial<FastifyAwsMailOptions> = {}): FastifyAwsMailOptions {
   return {
     endpoint: ses.endpoint,
     region: testAws.region,
