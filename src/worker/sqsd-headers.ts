@@ -32,10 +32,13 @@ export function deliveryFromHeaders(headers: IncomingHttpHeaders): DeliveryInfo 
     const scheduled = one(headers, 'x-aws-sqsd-scheduled-at')
     if (scheduled) info.scheduledAt = scheduled
   }
-  const attributes: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(ATTR) && value !== undefined) attributes[name.slice(ATTR.length)] = Array.isArray(value) ? value.join(',') : value
+  // Collected as entries: assigning attributes[name] would drop an attribute named __proto__ (SQS allows the name).
+  let attributes: [string, string][] | undefined
+  for (const name in headers) {
+    if (!name.startsWith(ATTR)) continue
+    const value = headers[name]
+    if (value !== undefined) (attributes ??= []).push([name.slice(ATTR.length), Array.isArray(value) ? value.join(',') : value])
   }
-  if (Object.keys(attributes).length > 0) info.attributes = attributes
+  if (attributes) info.attributes = Object.fromEntries(attributes)
   return info
 }
