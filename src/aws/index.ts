@@ -29,3 +29,18 @@ export {
   awsSdkOperationChannelName,
   type AwsSdkOperationEvent,
 } from './instrumentation-channels.js'
+export {
+  fastifyAwsInstrumentation,
+  logFieldsOf,
+  operationLine,
+  type FastifyAwsInstrumentationOptions,
+  type AwsOperationLogFields,
+} from './instrumentation-plugin.js'
+export {
+  instrumentationOptions,
+  instrumentationConfigSource,
+  loadInstrumentationSettings,
+  operationLogLevels,
+  type OperationLogLevel,
+  type InstrumentationSettings,
+} from './instrumentation-config.js'
