@@ -1,0 +1,16 @@
+import Fastify from 'fastify'
+import { Job, defaultRegistry } from 'fastify-aws/jobs'
+import { workerTier } from 'fastify-aws/worker'
+
+class HelloJob extends Job {
+  static override readonly jobName = 'HelloJob'
+  async perform(name: string): Promise<void> {
+    this.context.log.info(`Hello, ${name}!`)
+  }
+}
+defaultRegistry.register(HelloJob)
+
+const app = Fastify({ logger: true })
+app.get('/', async () => 'ok') // EB health check
+await app.register(workerTier, { enabled: true, threads: 8 })
+await app.listen({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? '0.0.0.0' })
