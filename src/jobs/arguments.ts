@@ -50,7 +50,8 @@ function serialize(value: unknown, path: string, seen: Set<object>): unknown {
   if (seen.has(obj)) reject(path, 'a circular reference cannot be sent')
   seen.add(obj)
   try {
-    if (Array.isArray(obj)) return obj.map((v, i) => serialize(v, `${path}[${i}]`, seen))
+    // By index, not map(): map() skips the holes of a sparse array, which JSON would then send as null.
+    if (Array.isArray(obj)) return Array.from({ length: obj.length }, (_, i) => serialize(obj[i], `${path}[${i}]`, seen))
     const proto = Object.getPrototypeOf(obj)
     if (proto !== Object.prototype && proto !== null) {
       const name = (obj.constructor as { name?: string } | undefined)?.name ?? 'object'
