@@ -116,6 +116,13 @@ export function envelopeFrom(data: unknown): JobEnvelope {
   if (typeof exceptionExecutions !== 'object' || exceptionExecutions === null || Array.isArray(exceptionExecutions)) {
     throw new MalformedMessageError('"exception_executions" must be an object')
   }
+  for (const [k, v] of Object.entries(exceptionExecutions)) {
+    if (!isCount(v)) throw new MalformedMessageError(`"exception_executions" entry ${JSON.stringify(k)} must be a whole number >= 0`)
+  }
+  // executions feeds the attempt number (executions + receive count): a negative or fractional count would make
+  // retry policies misfire (attempt 0 or 2.5), so it must be a whole number, as Rails writes it.
+  const executions = num('executions', 0) ?? 0
+  if (!isCount(executions)) throw new MalformedMessageError(`"executions" must be a whole number >= 0, got ${executions}`)
   const scheduledAt = str('scheduled_at', null)
   if (scheduledAt !== null && Number.isNaN(Date.parse(scheduledAt))) {
     throw new MalformedMessageError(`"scheduled_at" is not an ISO-8601 time: ${JSON.stringify(scheduledAt)}`)
@@ -127,11 +134,15 @@ export function envelopeFrom(data: unknown): JobEnvelope {
     queue_name: str('queue_name', 'default') ?? 'default',
     priority: num('priority', null),
     arguments: args,
-    executions: num('executions', 0) ?? 0,
+    executions,
     exception_executions: exceptionExecutions as Record<string, number>,
     locale: str('locale', 'en') ?? 'en',
     timezone: str('timezone', null),
-    enqueued_at: str('enqueued_at', null) ?? new Date().toISOString(),
+    enqueued_at: str('enqueued_at', null) ?? isoNanos(new Date()),
     scheduled_at: scheduledAt,
   }
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 }
