@@ -6,4 +6,5 @@ type Loader = () => Promise<Command>
 /** name → loader. Add a line here when a part gains a command (`src/cli/commands/<name>.ts`, default export). */
 export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   // ['poll', async () => (await import('./commands/poll.js')).default],
+  ['sessions', async () => (await import('./commands/sessions.js')).default],
 ])

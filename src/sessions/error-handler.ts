@@ -26,16 +26,30 @@ const ALWAYS_RAISED = new Set([
   'FASTIFY_AWS_SESSION_LOCK_LOST',
 ])
 
+/** Client-fault errors that still mean "try later", not "fix your setup". */
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'])
+
 /**
- * The default handler: rethrows errors that mean a bug or misconfiguration (item too large, table missing, lock
- * timeout, lock lost), and every error when `raiseErrors`; otherwise logs the error and carries on, so a DynamoDB
- * outage answers without a session instead of failing every request. (The Ruby default handler writes to
- * `rack.errors` only when it has a Rack env, which it never has for a corrupt session id; this one always logs.)
+ * True when an error means a bug or misconfiguration rather than a passing outage: our own always-raised codes,
+ * and AWS client faults (a rejected request, denied access, bad credentials) other than throttling.
+ */
+export function isConfigurationError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && ALWAYS_RAISED.has(code)) return true
+  const sdk = (error as { cause?: { $fault?: unknown; name?: unknown } }).cause
+  return sdk?.$fault === 'client' && !THROTTLING.has(String(sdk.name))
+}
+
+/**
+ * The default handler: rethrows errors that mean a bug or misconfiguration ({@link isConfigurationError}: item
+ * too large, table missing, lock timeout or lost, a request DynamoDB rejects, denied access), and every error when
+ * `raiseErrors`; otherwise (network failures, 5xx, throttling) logs the error and carries on, so a DynamoDB outage
+ * answers without a session instead of failing every request. (The Ruby default handler swallows every other
+ * error, and writes it to `rack.errors` only when it has a Rack env; this one always logs.)
  */
 export function defaultErrorHandler(options: { raiseErrors: boolean; logger?: PinoLike | undefined }): SessionErrorHandler {
   return (error, context) => {
-    const code = (error as { code?: unknown }).code
-    if (options.raiseErrors || (typeof code === 'string' && ALWAYS_RAISED.has(code))) throw error
+    if (options.raiseErrors || isConfigurationError(error)) throw error
     options.logger?.error(
       { err: error, operation: context.operation, table: context.tableName },
       `DynamoDB session ${context.operation} failed; answering without the session`,

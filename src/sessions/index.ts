@@ -16,6 +16,7 @@ export {
 } from './options.js'
 export {
   defaultErrorHandler,
+  isConfigurationError,
   type SessionErrorHandler,
   type SessionErrorContext,
   type SessionOperation,

@@ -63,6 +63,9 @@ export const sessionOptions = defineOptions({
   }),
 })
 
+/** DynamoDB's rule for table names. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/
+
 /** Where session options are read from; the second YAML name is the one older setups used. */
 export const sessionConfigSource = {
   names: ['aws_dynamo_db_session_store', 'dynamo_db_session_store'],
@@ -84,6 +87,11 @@ export type ResolvedSessionSettings = ReturnType<typeof loadSessionSettings>
  */
 export function loadSessionSettings(code: SessionSettings & { configFile?: string } = {}, load: SessionConfigLoad = {}) {
   const { values } = loadConfig(sessionConfigSource, sessionOptions, { ...load, code })
+  if (!TABLE_NAME.test(values.table_name)) {
+    throw new ConfigError(
+      `Session option table_name "${values.table_name}" is not a DynamoDB table name: 3 to 255 characters of letters, digits, "_", "-" and ".".`,
+    )
+  }
   const clash = [values.table_key, values.ttl_attribute].find((a) => (RESERVED_ATTRIBUTES as readonly string[]).includes(a))
   if (clash !== undefined) {
     throw new ConfigError(`Session option table_key/ttl_attribute is "${clash}", an attribute the store writes itself (${RESERVED_ATTRIBUTES.join(', ')}): pick another name.`)

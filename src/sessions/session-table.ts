@@ -118,7 +118,8 @@ export class SessionTable {
             // Unlike the Ruby store, never create an item that holds nothing but a lock.
             ConditionExpression:
               stealFrom === undefined ? 'attribute_exists(#key) AND attribute_not_exists(#lockedAt)' : '#owner = :theirs',
-            ExpressionAttributeNames: this.#pick('#key', '#lockedAt', '#owner'),
+            ExpressionAttributeNames:
+              stealFrom === undefined ? this.#pick('#key', '#lockedAt', '#owner') : this.#pick('#lockedAt', '#owner'),
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
           }),

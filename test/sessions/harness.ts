@@ -49,10 +49,11 @@ export type LogLines = Array<Record<string, unknown>>
 
 /**
  * A Fastify app with the session plugin and a few routes, listening on 127.0.0.1:
- * `POST /login {user}`, `GET /me`, `POST /logout`, `POST /count` (adds 1 after `?wait=ms`), `POST /big?kb=`.
+ * `POST /login {user}`, `GET /me`, `POST /logout`, `POST /count` (adds 1 after `?wait=ms`, or once `gate()` resolves with `?gate=1`), `POST /big?kb=`.
  */
 export async function startApp(
   options: DynamoDbSessionPluginOptions,
+  gate?: () => Promise<void>,
 ): Promise<{ app: FastifyInstance; url: string; logs: LogLines }> {
   const logs: LogLines = []
   const stream = new Writable({
@@ -72,9 +73,10 @@ export async function startApp(
     await req.session.destroy()
     return { ok: true }
   })
-  app.post<{ Querystring: { wait?: string } }>('/count', async (req) => {
+  app.post<{ Querystring: { wait?: string; gate?: string } }>('/count', async (req) => {
     const count = req.session.get('count') ?? 0
     if (req.query.wait) await sleep(Number(req.query.wait)) // widen the read-modify-write window
+    if (req.query.gate && gate) await gate() // hold the request until the test lets it go
     req.session.set('count', count + 1)
     return { count: count + 1 }
   })
