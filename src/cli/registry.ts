@@ -6,5 +6,9 @@ type Loader = () => Promise<Command>
 /** name → loader. Add a line here when a part gains a command (`src/cli/commands/<name>.ts`, default export). */
 export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   // ['poll', async () => (await import('./commands/poll.js')).default],
+  ['dev', async () => (await import('./commands/dev.js')).default],
+  ['sqsd', async () => (await import('./commands/sqsd.js')).default],
+  ['enqueue', async () => (await import('./commands/enqueue.js')).default],
+  ['cron', async () => (await import('./commands/cron.js')).default],
   ['sessions', async () => (await import('./commands/sessions.js')).default],
 ])

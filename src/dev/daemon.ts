@@ -108,7 +108,7 @@ export class SqsdDaemon {
     if (cron.length > 0) {
       this.#scheduler = new CronScheduler({
         entries: cron,
-        logger: this.#log,
+        logger: this.#o.logger,
         send: (entry, at) => sendScheduledTask(this.#o.sqs, this.#o.queueUrl, entry, at),
         ...(this.#o.clock ? { clock: this.#o.clock } : {}),
       })

@@ -1,0 +1,41 @@
+// The SQS that `fastify-aws dev` embeds when no queue or endpoint is configured: fauxqs, in this process.
+import type { AddressInfo } from 'node:net'
+import { DevConfigError } from '../errors.js'
+
+/** Region and dummy credentials of every client of the embedded SQS (it checks no signature). */
+export const EMBEDDED_SQS_AWS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'fastify-aws-dev', secretAccessKey: 'fastify-aws-dev' },
+} as const
+
+/** A running in-process SQS emulator. */
+export interface EmbeddedSqs {
+  /** `http://127.0.0.1:PORT`: set it as the SQS client's `endpoint` (fauxqs queue URLs have a host that does not resolve). */
+  endpoint: string
+  port: number
+  /** The region queue ARNs and URLs are made in. */
+  region: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts fauxqs on 127.0.0.1 (loopback only, quiet); `port` 0 picks a free one. In-memory: queues and
+ * messages end with the process.
+ */
+export async function startEmbeddedSqs(port = 0, region: string = EMBEDDED_SQS_AWS.region): Promise<EmbeddedSqs> {
+  // Loaded only here, so the library never pulls the emulator in unless `dev` runs.
+  const { buildApp } = await import('fauxqs')
+  const app = buildApp({ logger: false, defaultRegion: region })
+  try {
+    await app.listen({ port, host: '127.0.0.1' })
+  } catch (err) {
+    await app.close()
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE') {
+      throw new DevConfigError(`--sqs-port ${port} is in use on 127.0.0.1; pick another port, or 0 for any free one.`)
+    }
+    throw err
+  }
+  const actual = (app.server.address() as AddressInfo).port
+  return { endpoint: `http://127.0.0.1:${actual}`, port: actual, region, close: () => app.close() }
+}

@@ -1,0 +1,36 @@
+// Ctrl-C handling for long-running commands: the first SIGINT/SIGTERM stops cleanly, a second one forces the exit.
+
+/** Handlers installed by {@link listenForStop}. */
+export interface StopListener {
+  /** Resolves with the first SIGINT or SIGTERM. */
+  stopped: Promise<NodeJS.Signals>
+  /** Removes the handlers (after the clean stop, or when start-up failed). */
+  dispose(): void
+}
+
+/**
+ * Listens for SIGINT and SIGTERM. The first resolves `stopped`; a second one, while the caller shuts down,
+ * calls `force` (default: exit with 130 at once), for when a clean stop hangs.
+ */
+export function listenForStop(
+  force: (signal: NodeJS.Signals) => void = () => process.exit(130),
+  proc: Pick<NodeJS.Process, 'on' | 'off'> = process,
+): StopListener {
+  let received = false
+  let resolveStopped!: (signal: NodeJS.Signals) => void
+  const stopped = new Promise<NodeJS.Signals>((resolve) => (resolveStopped = resolve))
+  const handler = (signal: NodeJS.Signals): void => {
+    if (received) return force(signal)
+    received = true
+    resolveStopped(signal)
+  }
+  proc.on('SIGINT', handler)
+  proc.on('SIGTERM', handler)
+  return {
+    stopped,
+    dispose: () => {
+      proc.off('SIGINT', handler)
+      proc.off('SIGTERM', handler)
+    },
+  }
+}
