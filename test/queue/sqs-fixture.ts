@@ -6,7 +6,8 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs'
-import { startSqs, testAws } from '../helpers/emulators.js'
+import type { AddressInfo } from 'node:net'
+import { testAws } from '../helpers/emulators.js'
 
 /** What a test gets: the emulator endpoint, a client, and helpers. */
 export interface SqsFixture {
@@ -25,7 +26,19 @@ export interface SqsFixture {
 
 /** Starts fauxqs on 127.0.0.1 and a client for it; call `close()` in teardown. */
 export async function startSqsFixture(): Promise<SqsFixture> {
-  const sqs = await startSqs()
+  // Started here rather than with startSqs() so close() can cut the long polls a stopped poller left
+  // waiting server-side (fauxqs would otherwise hold close() for up to 20 s).
+  const { buildApp } = await import('fauxqs')
+  const app = buildApp({ logger: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const sqs = {
+    endpoint: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    close: async () => {
+      const closing = app.close()
+      app.server.closeAllConnections()
+      await closing
+    },
+  }
   const client = new SQSClient({ ...testAws, endpoint: sqs.endpoint, maxAttempts: 1 })
   const createQueue = async (name: string, attributes: Record<string, string> = {}): Promise<string> => {
     const Attributes = name.endsWith('.fifo') ? { FifoQueue: 'true', ...attributes } : attributes

@@ -1,0 +1,60 @@
+// Everything a Poller can be given, and how code options override the queue configuration.
+import type { SQSClient } from '@aws-sdk/client-sqs'
+import type { AwsClientOptions } from '../aws/index.js'
+import type { JobLogger, JobRegistry } from '../jobs/index.js'
+import type { LoadQueueConfigOptions, QueueConfig } from '../queue/index.js'
+import type { ReceivedMessage } from './received.js'
+
+/** What to do with a message that can never run (malformed body, unknown job, unsupported argument). */
+export type PermanentFailureAction = 'leave' | 'delete' | 'dead-letter'
+
+/**
+ * Decides the fate of a message that can never run. Return `'leave'` (the default: the queue's redrive
+ * policy moves it after maxReceiveCount receives), `'delete'`, or `'dead-letter'` (send it to the queue's
+ * dead-letter queue now). A handler that throws counts as `'leave'`.
+ */
+export type PermanentFailureHandler = (
+  error: Error,
+  message: ReceivedMessage,
+) => PermanentFailureAction | undefined | Promise<PermanentFailureAction | undefined>
+
+/** Options of {@link Poller}. Unset values come from the queue configuration (YAML, ENV) and its defaults. */
+export interface PollerOptions {
+  /** Where job names are looked up (default: the process-wide registry). */
+  registry?: JobRegistry
+  /** Queue names to poll (default: every configured queue). */
+  queues?: readonly string[]
+  /** An already loaded queue configuration. */
+  config?: QueueConfig
+  /** How to load the queue configuration when `config` is not given. */
+  load?: LoadQueueConfigOptions
+  /** An SQS client (not destroyed by stop()); otherwise one is made from `aws` + config/aws.yml. */
+  client?: SQSClient
+  /** Options of the client made when `client` is not given. */
+  aws?: AwsClientOptions
+  /** Jobs running at once across all queues (default: config `concurrency`, 25). */
+  concurrency?: number
+  /** Messages per ReceiveMessage, 1..10 (default: per-queue config, 10). */
+  maxMessages?: number
+  /** Seconds a received message stays hidden (default: per-queue config, else the queue's own setting). */
+  visibilityTimeout?: number
+  /** Seconds running jobs get to finish on stop (default: config `shutdown_timeout`, 15). */
+  shutdownTimeout?: number
+  /** Long-poll wait, 0..20 s (default 20). stop() aborts a waiting receive at once. */
+  waitTimeSeconds?: number
+  /** Receive calls in flight per queue (default: enough to fill `concurrency`, at most 8). */
+  receiversPerQueue?: number
+  /** Seconds between visibility extensions of a running job (default: a third of the visibility timeout); false: off. */
+  heartbeatSeconds?: number | false
+  /**
+   * A job that failed for good (attempts exhausted, or an error its policy does not retry) on a queue with a
+   * dead-letter queue: `'move'` (default) sends it there at once and deletes it; `'leave'` lets the redrive policy do it.
+   */
+  deadLetter?: 'move' | 'leave'
+  /** Decides about messages that can never run (default: leave them for the redrive policy). */
+  onPermanentFailure?: PermanentFailureHandler
+  /** Gets one line per job run plus the poller's own lines (pino or Fastify's logger fit). */
+  logger?: JobLogger
+  /** Clock in epoch ms, used to decide whether a job arrived before its scheduled_at (tests inject a fake one). */
+  now?: () => number
+}
