@@ -103,7 +103,9 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
     const decision = decideFailure(error, attempt, job)
     run = { ...base, ...decision, durationMs: performance.now() - started, error }
   }
-  logRun(log, run)
+  // The run line goes to the given logger, not the job's child: the child already binds job_class and job_id,
+  // and pino would write those keys twice in one JSON line.
+  logRun(logger, run)
   return run
 }
 
