@@ -12,8 +12,8 @@ export {
   type SendOptions,
   type DeliverLaterOptions,
   type ComposedMail,
-  type SesClientLike,
 } from './mailer.js'
+export type { SesClientLike } from './ses-client.js'
 export type {
   MailMessage,
   MailAddress,

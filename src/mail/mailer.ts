@@ -1,22 +1,21 @@
 // A mailer: one SES client, one API, the mailer-wide defaults, and the in-flight sends close() waits for.
-import { SESClient } from '@aws-sdk/client-ses'
-import { SESv2Client } from '@aws-sdk/client-sesv2'
-import { clientOrCreate, loadAwsClientOptions, type AwsClientOptions, type PinoLike } from '../aws/index.js'
+import type { SESClient } from '@aws-sdk/client-ses'
+import type { SESv2Client } from '@aws-sdk/client-sesv2'
+import type { AwsClientOptions, PinoLike } from '../aws/index.js'
+import type { EnqueuedJob } from '../jobs/index.js'
 import { MailerError } from '../errors.js'
-import { loadMailConfig, type MailConfig } from './config.js'
+import { loadMailConfig, mailConfigSource, type MailConfig } from './config.js'
 import { deliveryFailure } from './delivery-error.js'
 import { enqueueDelivery, registerDeliveryJob } from './delivery-job.js'
 import { publishMailer, withdrawMailer } from './directory.js'
 import { toJsonMessage } from './json-message.js'
-import type { EnqueuedJob } from '../jobs/index.js'
 import type { MailAddress, MailMessage, SentMail, SesApi } from './message.js'
+import { parseMailbox } from './addresses.js'
 import { prepareMail, type MessageDefaults, type PreparedMail } from './prepare.js'
-import { redactRawMessageInLogs } from './redact-log.js'
+import { resolveSesOptions } from './send-options.js'
+import { sesClientFor, type SesClientLike } from './ses-client.js'
 import { sendV1 } from './ses-v1.js'
 import { sendV2 } from './ses-v2.js'
-
-/** Either SES client; it must match the mailer's `api`. */
-export type SesClientLike = SESv2Client | SESClient
 
 /** Options of {@link createMailer} (and of the Fastify plugin). Unset values come from ENV, YAML, then defaults. */
 export interface MailerOptions {
@@ -94,28 +93,20 @@ export class Mailer {
       ...(config.configurationSet !== undefined ? { configurationSet: config.configurationSet } : {}),
       ...(config.tags !== undefined ? { tags: config.tags } : {}),
     }
+    checkDefaults(this.name, this.#defaults)
     this.#log = options.logger?.child({ mailer: this.name })
-    if (options.client !== undefined) checkClientMatchesApi(options.client, this.api, this.name)
-    const clientOptions =
-      options.client !== undefined
-        ? undefined
-        : loadAwsClientOptions(
-            {
-              ...(config.region !== undefined ? { region: config.region } : {}),
-              ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
-              ...(options.logger !== undefined ? { logger: options.logger } : {}),
-              ...options.clientOptions,
-            },
-            options.awsLoad ?? {},
-          )
-    const made =
-      this.api === 'v2'
-        ? clientOrCreate<SesClientLike, object>(options.client, SESv2Client, clientOptions, 'mail')
-        : clientOrCreate<SesClientLike, object>(options.client, SESClient, clientOptions, 'mail')
-    this.client = made.client
-    this.#owned = made.owned
-    // Our own client may log through pino: keep message bodies (and their attachments) out of those lines.
-    if (this.#owned) redactRawMessageInLogs(this.client)
+    const { client, owned } = sesClientFor({
+      api: this.api,
+      mailerName: this.name,
+      given: options.client,
+      region: config.region,
+      endpoint: config.endpoint,
+      logger: options.logger,
+      clientOptions: options.clientOptions,
+      load: options.awsLoad ?? {},
+    })
+    this.client = client
+    this.#owned = owned
     registerDeliveryJob()
     publishMailer(this)
   }
@@ -127,14 +118,19 @@ export class Mailer {
   }
 
   /** Sends one message now; resolves once SES accepted it, with its SES MessageId. */
-  async send(message: MailMessage, options: SendOptions = {}): Promise<SentMail> {
+  send(message: MailMessage, options: SendOptions = {}): Promise<SentMail> {
+    return this.#track(() => this.#send(message, options))
+  }
+
+  /** Runs `work` unless closed, and lets close() wait for it. */
+  async #track<T>(work: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new MailerError(`Mailer ${this.name} is closed.`)
-    const work = this.#send(message, options)
-    this.#inFlight.add(work)
+    const running = work()
+    this.#inFlight.add(running)
     try {
-      return await work
+      return await running
     } finally {
-      this.#inFlight.delete(work)
+      this.#inFlight.delete(running)
     }
   }
 
@@ -166,10 +162,11 @@ export class Mailer {
    * `SesDeliveryJob` that a worker runs with the mailer of the same name. Needs a queue adapter
    * (`useSqsQueue()` from fastify-aws/queue). Resolves once the job is enqueued.
    */
-  async deliverLater(message: MailMessage, options: DeliverLaterOptions = {}): Promise<EnqueuedJob> {
-    if (this.#closed) throw new MailerError(`Mailer ${this.name} is closed.`)
-    await prepareMail(message, this.#defaults, this.api)
-    return enqueueDelivery(this.name, toJsonMessage(message, this.#defaults), options.queue ?? this.config.queue)
+  deliverLater(message: MailMessage, options: DeliverLaterOptions = {}): Promise<EnqueuedJob> {
+    return this.#track(async () => {
+      await prepareMail(message, this.#defaults, this.api)
+      return enqueueDelivery(this.name, toJsonMessage(message, this.#defaults), options.queue ?? this.config.queue)
+    })
   }
 
   /** Stops accepting sends, waits for those in flight, and destroys the client if the mailer created it. */
@@ -224,12 +221,16 @@ export function createMailer(options: MailerOptions = {}): Mailer {
   })
 }
 
-function checkClientMatchesApi(client: SesClientLike, api: SesApi, name: string): void {
-  const serviceId = (client as { config?: { serviceId?: unknown } }).config?.serviceId
-  const expected = api === 'v2' ? 'SESv2' : 'SES'
-  if (typeof serviceId === 'string' && serviceId !== expected) {
+/** Mailer-wide defaults are checked once, at creation, so a bad `from` or tag fails at start-up, not per send. */
+function checkDefaults(name: string, defaults: MessageDefaults): void {
+  try {
+    if (defaults.from !== undefined) parseMailbox(defaults.from, 'from')
+    resolveSesOptions({}, {}, defaults)
+  } catch (err) {
+    const source = mailConfigSource(name)
+    const reason = (err as Error).message.replace(/^Cannot send this mail: /, '')
     throw new MailerError(
-      `Mailer ${name} uses api ${api} but was given a ${serviceId} client: pass ${api === 'v2' ? 'an SESv2Client' : 'an SESClient'}, or set api to ${api === 'v2' ? 'v1' : 'v2'}.`,
+      `Mailer ${name}: ${reason} This is a mailer default: fix the option in code, ${source.envPrefix}* or config/${source.names[0]}.yml.`,
     )
   }
 }

@@ -1,6 +1,6 @@
 // The SDK logs each operation's input at info (and on error). For a mail that input is the whole message, with
 // attachments and personal data: keep the raw bytes out of the logs, leave every other field.
-import type { SesClientLike } from './mailer.js'
+import type { SesClientLike } from './ses-client.js'
 
 type Filter = (input: unknown) => unknown
 

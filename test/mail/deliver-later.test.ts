@@ -164,3 +164,14 @@ t.test('JSON form: round trip keeps every field; unknown fields from a queue are
   t.throws(() => fromJsonMessage('nope'), { code: 'FASTIFY_AWS_MAIL_MESSAGE' })
   t.equal(SesDeliveryJob.jobName, 'FastifyAws::SesDeliveryJob')
 })
+
+t.test('a message too big for an SQS message is refused by the queue; nothing is enqueued or sent', async (t) => {
+  const url = await mailersQueue(t)
+  const mailer = mailerFor(t, ses, { from: 'app@example.com', queue: 'mailers' })
+  const big = Buffer.alloc(1024 * 1024)
+  await t.rejects(mailer.deliverLater({ to: 'ann@example.com', text: 'x', attachments: [{ filename: 'big.bin', content: big }] }), {
+    code: 'FASTIFY_AWS_ENQUEUE',
+  })
+  t.same(await receiveAll(url), [])
+  t.equal(ses.calls.length, 0)
+})

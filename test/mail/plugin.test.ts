@@ -166,3 +166,23 @@ t.test('bad YAML: an unknown key and a bad tag are named with the file', async (
     message: /mail-tags\.yml: key "tags".*app: tag values use ASCII letters/,
   })
 })
+
+t.test('bad mailer defaults fail at registration, naming where to fix them', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await t.rejects(registering(app, base(t, { from: 'not-an-address' })), {
+    code: 'FASTIFY_AWS_MAILER',
+    message: /Mailer default: from is not a valid email address: "not-an-address".*FASTIFY_AWS_MAIL_\* or config\/mail\.yml/,
+  })
+  const app2 = Fastify()
+  t.teardown(() => app2.close())
+  await t.rejects(registering(app2, base(t, { namespace: 'news', configurationSet: 'has space' })), {
+    message: /Mailer news: configurationSet "has space" is not a valid name.*FASTIFY_AWS_MAIL_NEWS_\* or config\/mail-news\.yml/,
+  })
+  const app3 = Fastify()
+  t.teardown(() => app3.close())
+  await t.rejects(registering(app3, base(t, { tags: { 'bad tag': 'x' } })), {
+    code: 'FASTIFY_AWS_CONFIG',
+    message: /Option "tags" given in code.*bad tag: tag names use ASCII letters/,
+  })
+})
