@@ -1,0 +1,151 @@
+// The sqsd / dev / enqueue / cron commands in-process: every bad input gives a precise message, and
+// enqueue → job runs end to end against a dev stack.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import t from 'tap'
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
+import { main } from '../../src/cli/main.js'
+import { parseJobArguments } from '../../src/cli/commands/enqueue.js'
+import { startDevStack } from '../../src/dev/dev-stack.js'
+import { Job } from '../../src/jobs/index.js'
+import { buildServiceApp } from '../../src/service/app.js'
+import { memoryLogger, sqsClient, waitFor } from './helpers.js'
+
+async function cli(argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = {}) {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  let out = ''
+  let err = ''
+  stdout.on('data', (c: Buffer) => (out += c.toString()))
+  stderr.on('data', (c: Buffer) => (err += c.toString()))
+  const code = await main({ argv, env, cwd, stdout, stderr })
+  return { code, out, err }
+}
+
+const emptyDir = mkdtempSync(join(tmpdir(), 'fastify-aws-cli-'))
+
+t.test('sqsd: precise usage errors', async (t) => {
+  t.match(await cli(['sqsd'], emptyDir), { code: 2, err: /--queue-url is required/ })
+  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--http-connections', '500'], emptyDir), {
+    code: 2,
+    err: /--http-connections takes a whole number from 1 to 100 \(EB HttpConnections\), got "500"/,
+  })
+  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--connect-timeout', 'soon'], emptyDir), {
+    code: 2,
+    err: /--connect-timeout takes a whole number >= 1, got "soon"/,
+  })
+  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--http-url', 'https://app/'], emptyDir), {
+    code: 1,
+    err: /--http-url "https:\/\/app\/" must use http:\/\//,
+  })
+  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--log-level', 'loud'], emptyDir), { code: 2, err: /--log-level takes one of/ })
+  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--bogus'], emptyDir), { code: 2, err: /bogus/ })
+  t.match(await cli(['sqsd'], emptyDir, { FASTIFY_AWS_SQSD_MAX_RETRIES: '0', FASTIFY_AWS_SQSD_QUEUE_URL: 'http://q' }), {
+    code: 1,
+    err: /FASTIFY_AWS_SQSD_MAX_RETRIES="0": expected an integer from 1 to 100/,
+  })
+})
+
+t.test('dev: precise usage errors', async (t) => {
+  t.match(await cli(['dev', '--port', '70000'], emptyDir), { code: 2, err: /--port takes a port from 0 to 65535, got "70000"/ })
+  t.match(await cli(['dev', '--http-path', 'jobs'], emptyDir), { code: 2, err: /--http-path must start with "\/"/ })
+  t.match(await cli(['dev', '--cron', 'x.yaml', '--no-cron'], emptyDir), { code: 2, err: /--cron and --no-cron/ })
+  t.match(await cli(['dev', '--port', '0', '--cron', 'missing.yaml'], emptyDir), { code: 1, err: /--cron missing.yaml: no such file/ })
+})
+
+t.test('enqueue: precise errors for the name, the JSON args, the delay and a missing queue', async (t) => {
+  t.match(await cli(['enqueue'], emptyDir), { code: 2, err: /Give the job name/ })
+  t.match(await cli(['enqueue', 'helloJob'], emptyDir), { code: 2, err: /"helloJob" is not a job name/ })
+  t.match(await cli(['enqueue', 'HelloJob', '["world"'], emptyDir), { code: 2, err: /JSON args .* are not valid JSON/ })
+  t.match(await cli(['enqueue', 'HelloJob', '{"name":"x"}'], emptyDir), {
+    code: 2,
+    err: /JSON args must be an array .* got object.*'\[\{"name":"x"\}\]'/,
+  })
+  t.match(await cli(['enqueue', 'HelloJob', '["a"]', 'b'], emptyDir), { code: 2, err: /one JSON array .* extra words: b/ })
+  t.match(await cli(['enqueue', 'HelloJob', '--delay', '901'], emptyDir), { code: 2, err: /--delay takes 0 to 900 seconds/ })
+  t.match(await cli(['enqueue', 'HelloJob', '--delay', '-1'], emptyDir), { code: 2 })
+  t.match(await cli(['enqueue', 'HelloJob', '["world"]'], emptyDir), {
+    code: 1,
+    err: /No queue to send to: pass --queue-url URL, configure queue "default" .*AWS_ACTIVE_JOB_SQS_DEFAULT_URL.*"npm run dev"/,
+  })
+  t.same(parseJobArguments(undefined), [])
+  t.same(parseJobArguments('["world", 2, {"a": null}]'), ['world', 2, { a: null }])
+})
+
+t.test('cron: precise errors', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-cron-'))
+  writeFileSync(join(dir, 'cron.yaml'), 'version: 1\ncron:\n  - name: "HeartbeatJob"\n    url: "/"\n    schedule: "*/5 * * * *"\n')
+  t.match(await cli(['cron'], dir), { code: 2, err: /"fastify-aws cron run <name>" or "fastify-aws cron list"/ })
+  t.match(await cli(['cron', 'run'], dir), { code: 2, err: /Give the task name.*HeartbeatJob/ })
+  t.match(await cli(['cron', 'run', 'heartbeatjob'], dir), { code: 2, err: /has no task "heartbeatjob"; its tasks are: HeartbeatJob/ })
+  t.match(await cli(['cron', 'run', 'HeartbeatJob'], dir), { code: 1, err: /No queue to send to: .*FASTIFY_AWS_SQSD_QUEUE_URL/ })
+  t.match(await cli(['cron', 'list'], dir), { code: 0, out: /HeartbeatJob\s+\*\/5 \* \* \* \*\s+\/\s+next \d{4}-/ })
+  t.match(await cli(['cron', 'list'], emptyDir), { code: 1, err: /cron.yaml: cannot read it \(ENOENT\)/ })
+})
+
+t.test('enqueue and cron run find the running dev stack; the job runs end to end', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-dev-'))
+  writeFileSync(join(dir, 'cron.yaml'), 'version: 1\ncron:\n  - name: "RecordingJob"\n    url: "/"\n    schedule: "0 0 1 1 *"\n')
+  const runs: { args: unknown[]; task: string | undefined }[] = []
+  class RecordingJob extends Job {
+    static override readonly jobName = 'RecordingJob'
+    async perform(...args: unknown[]) {
+      runs.push({ args, task: this.context.delivery.taskName })
+    }
+  }
+  const { logger, lines } = memoryLogger()
+  const stack = await startDevStack({
+    buildApp: async ({ registry, worker }) => {
+      registry.register(RecordingJob)
+      return buildServiceApp({ registry, worker, logger: false })
+    },
+    port: 0,
+    cwd: dir,
+    cronFile: 'cron.yaml',
+    settings: { waitTime: 1 },
+    logger,
+  })
+  t.teardown(() => stack.close())
+  t.equal(stack.state.embedded, true)
+  t.same([...stack.state.jobs].sort(), ['HeartbeatJob', 'HelloJob', 'RecordingJob'])
+
+  const sent = await cli(['enqueue', 'RecordingJob', '["world", 2]'], dir)
+  t.match(sent, { code: 0, out: /Enqueued RecordingJob \["world",2\] .* \(fastify-aws dev\)/ })
+  await waitFor('the job run', () => runs.length === 1)
+  t.same(runs[0], { args: ['world', 2], task: undefined })
+  await waitFor('the delivery line', () => lines.some((l) => l.job === 'RecordingJob' && l.status === 200))
+
+  t.match(await cli(['cron', 'run', 'RecordingJob'], dir), { code: 0, out: /Enqueued periodic task RecordingJob/ })
+  await waitFor('the periodic run', () => runs.length === 2)
+  t.same(runs[1], { args: [], task: 'RecordingJob' })
+
+  t.match(await cli(['enqueue', 'RecordngJob'], dir), { code: 2, err: /has no job "RecordngJob" \(it has RecordingJob, HelloJob, HeartbeatJob\)/ })
+
+  // A job that always fails ends in the dead-letter queue after MaxRetries (here 2, every 0 s).
+  await stack.close()
+  const failing = await startDevStack({
+    buildApp: async ({ registry, worker }) => buildServiceApp({ registry, worker, logger: false }),
+    port: 0,
+    cwd: dir,
+    statePath: false,
+    queueName: 'failing',
+    settings: { waitTime: 1, maxRetries: 2, errorVisibilityTimeout: 0 },
+    logger,
+  })
+  t.teardown(() => failing.close())
+  // --queue-url: the SDK's own chain gives region and credentials (it reads process.env itself).
+  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' })
+  t.match(await cli(['enqueue', 'NoSuchJob', '--queue-url', failing.queueUrl, '--endpoint', failing.endpoint!], dir), { code: 0 })
+  const sqs = sqsClient(failing.endpoint!)
+  t.teardown(() => sqs.destroy())
+  let dead: string | undefined
+  await waitFor('the dead-letter queue', async () => {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: failing.deadLetterQueueUrl, WaitTimeSeconds: 0 }))
+    dead = out.Messages?.[0]?.Body
+    return dead !== undefined
+  })
+  t.match(JSON.parse(dead!), { job_class: 'NoSuchJob' })
+  t.equal(failing.daemon.stats.failed, 2)
+})

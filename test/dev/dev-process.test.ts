@@ -1,0 +1,88 @@
+// `fastify-aws dev` as a real child process: it answers, runs an enqueued job, and one SIGTERM or SIGINT ends
+// the process with nothing left behind (no process, no listening port, no state file).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { waitFor } from './helpers.js'
+
+const repo = join(import.meta.dirname, '..', '..')
+const cliEntry = join(repo, 'src', 'cli', 'index.ts')
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_OPTIONS: '' }
+
+interface Running {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+function run(args: string[]): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  return { child, output: () => out, exited }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  t.test(`dev answers, runs a job, and one ${signal} stops all of it`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devproc-'))
+    const stateFile = join(dir, 'dev.json')
+    const dev = run(['dev', '--port', '0', '--state-file', stateFile, '--wait-time', '1'])
+    t.teardown(() => {
+      if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
+    })
+    await waitFor('the state file', () => existsSync(stateFile) || dev.child.exitCode !== null, 60_000)
+    t.equal(dev.child.exitCode, null, `dev is running (output: ${dev.output().slice(-500)})`)
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; endpoint: string; pid: number }
+    t.equal(state.pid, dev.child.pid)
+
+    const res = await fetch(`${state.appUrl}/`)
+    t.equal(res.status, 200, 'the service answers')
+    t.match(await res.json(), { service: 'fastify-aws', worker: true })
+
+    if (signal === 'SIGTERM') {
+      // The README's second terminal: enqueue finds the running dev's queue from the state file.
+      const enqueue = run(['enqueue', 'HelloJob', '["world"]', '--state-file', stateFile])
+      t.equal((await enqueue.exited).code, 0, enqueue.output())
+      await waitFor('the job run', () => dev.output().includes('Hello, world!'), 60_000)
+      await waitFor('the delivery line', () => /"job":"HelloJob","status":200,"durationMs":\d+/.test(dev.output()), 60_000)
+    }
+
+    const appPort = Number(new URL(state.appUrl).port)
+    const sqsPort = Number(new URL(state.endpoint).port)
+    dev.child.kill(signal)
+    const { code } = await dev.exited
+    t.equal(code, 0, 'exits by itself with 0 after one signal')
+    t.notOk(alive(state.pid), 'no process left')
+    t.notOk(await portOpen(appPort), 'the service port is closed')
+    t.notOk(await portOpen(sqsPort), 'the embedded SQS port is closed')
+    t.notOk(existsSync(stateFile), 'the state file is removed')
+    t.match(dev.output(), /sqsd stopped/)
+  })
+}
