@@ -1,5 +1,6 @@
 // Shared AWS settings (config/aws.yml, FASTIFY_AWS_* ENV) that every part's clients start from.
 import { defineOptions, loadConfig, option, type LoadConfigOptions } from '../config/index.js'
+import { ConfigError } from '../errors.js'
 import type { AwsClientOptions } from './client-factory.js'
 import type { SdkLogLevel } from './logger-bridge.js'
 
@@ -29,7 +30,14 @@ export function loadAwsClientOptions(
   overrides: AwsClientOptions = {},
   load: Omit<LoadConfigOptions<typeof awsConfigOptions>, 'code'> = {},
 ): AwsClientOptions {
-  const { values: v } = loadConfig(awsConfigSource, awsConfigOptions, load)
+  const { values: v, file } = loadConfig(awsConfigSource, awsConfigOptions, load)
+  // Half a key pair would silently fall back to the default chain (another identity than the one configured).
+  if (Boolean(v.access_key_id) !== Boolean(v.secret_access_key) || (v.session_token && !v.access_key_id)) {
+    const missing = v.access_key_id ? 'secret_access_key' : 'access_key_id'
+    throw new ConfigError(
+      `${file ?? 'config/aws.yml'}: ${missing} is missing: give access_key_id and secret_access_key together (session_token needs both), or none to use the default credential chain.`,
+    )
+  }
   const out: AwsClientOptions = { logLevel: v.sdk_log_level as SdkLogLevel }
   if (v.region) out.region = v.region
   if (v.endpoint) out.endpoint = v.endpoint
