@@ -46,10 +46,8 @@ export function createAwsClient<C, Config extends object>(
 ): C {
   const config: Record<string, unknown> = {
     ...options.clientConfig,
-    customUserAgent: [
-      ['fastify-aws', VERSION],
-      [`fastify-aws-${component}`],
-    ],
+    // The caller's own customUserAgent (clientConfig) is kept after ours, not replaced by it.
+    customUserAgent: [['fastify-aws', VERSION], [`fastify-aws-${component}`], ...userAgentPairs(options.clientConfig?.customUserAgent)],
   }
   if (options.region !== undefined) config.region = options.region
   if (options.endpoint !== undefined) config.endpoint = options.endpoint
@@ -71,4 +69,19 @@ export function clientOrCreate<C, Config extends object>(
 ): { client: C; owned: boolean } {
   if (given !== undefined) return { client: given, owned: false }
   return { client: createAwsClient(Client, options ?? {}, component), owned: true }
+}
+
+/** A customUserAgent as the SDK takes it (`"name/version"` text or `[name, version?]` pairs), as pairs. */
+function userAgentPairs(given: unknown): [string, string?][] {
+  if (typeof given === 'string') {
+    return given
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((part) => {
+        const i = part.indexOf('/')
+        return i === -1 ? [part] : [part.slice(0, i), part.slice(i + 1)]
+      })
+  }
+  if (Array.isArray(given)) return given.filter((p): p is [string, string?] => Array.isArray(p) && typeof p[0] === 'string')
+  return []
 }
