@@ -62,15 +62,26 @@ export function createInstrumentationMiddleware(serviceId: string, checkPerCall:
       channel = awsSdkOperationChannel(operation, serviceId)
       channels.set(operation, channel)
     }
-    const opChannel = channel
-    const observed: SdkHandler = (args) => {
-      const tracing = tracingHasSubscribers()
-      if (!tracing && !opChannel.hasSubscribers) return next(args)
-      const event = newEvent(serviceId, operation, context.clientName ?? `${serviceId}Client`, commandName, args.input)
-      return observe(next, args, event, tracing, opChannel)
-    }
-    if (checkPerCall || tracingHasSubscribers() || opChannel.hasSubscribers) return observed
-    return next
+    // The common case, nobody listening: hand back `next` before allocating anything for this call.
+    if (!checkPerCall && !tracingHasSubscribers() && !channel.hasSubscribers) return next
+    return observedHandler(next, context, serviceId, operation, commandName, channel)
+  }
+}
+
+/** The handler that asks, on each call, whether anyone listens, and observes the call if so. */
+function observedHandler(
+  next: SdkHandler,
+  context: SdkHandlerContext,
+  serviceId: string,
+  operation: string,
+  commandName: string,
+  opChannel: Channel,
+): SdkHandler {
+  return (args) => {
+    const tracing = tracingHasSubscribers()
+    if (!tracing && !opChannel.hasSubscribers) return next(args)
+    const event = newEvent(serviceId, operation, context.clientName ?? `${serviceId}Client`, commandName, args.input)
+    return observe(next, args, event, tracing, opChannel)
   }
 }
 
