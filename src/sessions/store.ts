@@ -90,7 +90,7 @@ export class DynamoDbSessionStore implements SessionStore {
   /** @fastify/session contract: the session, or null when there is none (or it expired). */
   get(sessionId: string, callback: GetCallback): void {
     this.load(sessionId).then(
-      (result) => this.#deliver({ sessionId, loaded: result?.loaded }, result?.session ?? null, callback),
+      (result) => this.#deliver(result && { sessionId, loaded: result.loaded }, result?.session ?? null, callback),
       (err: unknown) => {
         const thrown = this.#handle('get', err)
         if (thrown !== undefined) callback(thrown)
@@ -230,8 +230,9 @@ export class DynamoDbSessionStore implements SessionStore {
     return this.#currentLoad
   }
 
-  #deliver(report: LoadReport | { sessionId: string; loaded: undefined }, session: StoredSessionData | null, callback: GetCallback): void {
-    this.#currentLoad = 'failed' in report || report.loaded !== undefined ? (report as LoadReport) : undefined
+  /** Calls back with the session, publishing `report` to the plugin for exactly the duration of the callback. */
+  #deliver(report: LoadReport | undefined, session: StoredSessionData | null, callback: GetCallback): void {
+    this.#currentLoad = report
     try {
       callback(null, session as Session | null)
     } finally {
