@@ -215,3 +215,27 @@ t.test('logs never contain the session id', async (t) => {
   const text = JSON.stringify(logs)
   t.notOk(text.includes(id), 'no session id in any log line')
 })
+
+t.test('a slower request never brings back a session another request destroyed (logout in another tab)', async (t) => {
+  let entered!: () => void
+  const inHandler = new Promise<void>((resolve) => (entered = resolve))
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const gated = await startApp({ dynamo_db_client: client }, async () => {
+    entered()
+    await released
+  })
+  t.teardown(() => gated.app.close())
+  const tab1 = new Browser(gated.url)
+  await tab1.send('POST', '/login', { user: 'two-tabs' })
+  const tab2 = new Browser(gated.url)
+  tab2.jar.set('sessionId', tab1.jar.get('sessionId')!)
+  const id = sessionIdOf(tab1.jar.get('sessionId')!)
+
+  const slow = tab1.send('POST', '/count?gate=1')
+  await inHandler
+  t.equal((await tab2.send('POST', '/logout')).status, 200)
+  release()
+  t.equal((await slow).status, 200)
+  t.equal(await readSessionItem(client, TABLE, id), undefined, 'the destroyed session stays destroyed')
+})
