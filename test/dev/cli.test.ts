@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import t from 'tap'
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
 import { main } from '../../src/cli/main.js'
 import { parseJobArguments } from '../../src/cli/commands/enqueue.js'
 import { startDevStack } from '../../src/dev/dev-stack.js'
 import { Job } from '../../src/jobs/index.js'
 import { buildServiceApp } from '../../src/service/app.js'
-import { memoryLogger, sqsClient, waitFor } from './helpers.js'
+import { startSqs } from '../helpers/emulators.js'
+import { memoryLogger, sqsClient, startCaptureApp, waitFor } from './helpers.js'
 
 async function cli(argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = {}) {
   const stdout = new PassThrough()
@@ -148,4 +149,30 @@ t.test('enqueue and cron run find the running dev stack; the job runs end to end
   })
   t.match(JSON.parse(dead!), { job_class: 'NoSuchJob' })
   t.equal(failing.daemon.stats.failed, 2)
+})
+
+t.test('sqsd command: polls the queue given by flags, POSTs to --http-url, stops on SIGTERM', async (t) => {
+  const emulator = await startSqs()
+  t.teardown(() => emulator.close())
+  const app = await startCaptureApp(() => 200)
+  t.teardown(() => app.close())
+  const sqs = sqsClient(emulator.endpoint)
+  t.teardown(() => sqs.destroy())
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'cli-sqsd' }))
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"job_class":"HelloJob"}' }))
+
+  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' })
+  const running = cli(
+    ['sqsd', '--queue-url', QueueUrl!, '--endpoint', emulator.endpoint, '--http-url', `${app.url}jobs`, '--wait-time', '1', '--http-connections', '2', '--mime-type', 'text/plain'],
+    emptyDir,
+  )
+  await waitFor('the POST', () => app.requests.length === 1)
+  t.equal(app.requests[0]!.path, '/jobs')
+  t.equal(app.requests[0]!.headers['content-type'], 'text/plain')
+  // The command waits for SIGINT/SIGTERM; emitting the event runs its handler without signalling the test runner.
+  process.emit('SIGTERM')
+  const result = await running
+  t.equal(result.code, 0, result.err)
+  t.match(result.out, /"job":"HelloJob","status":200/)
+  t.match(result.out, /sqsd stopped/)
 })
