@@ -4,6 +4,9 @@ import t from 'tap'
 import { Writable } from 'node:stream'
 import { request as httpRequest } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { SQSClient, CreateQueueCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
 import { startSqs, testAws } from '../helpers/emulators.js'
@@ -134,14 +137,26 @@ t.test('calls outside a request go to the app logger, or nowhere when asked', as
 })
 
 t.test('the level comes from code, ENV or YAML, and a logger above it writes nothing', async (t) => {
-  const fromEnv = await app('debug', { config: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'info' }, cwd: '/nonexistent' } })
-  t.teardown(() => fromEnv.app.close())
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-instrumentation-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'config'))
+  writeFileSync(join(dir, 'config', 'instrumentation.yml'), 'log_level: info\n')
+  const fromYaml = await app('trace', { config: { env: {}, cwd: dir } })
+  t.teardown(() => fromYaml.app.close())
+  const envOverYaml = await app('trace', { config: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'debug' }, cwd: dir } })
+  t.teardown(() => envOverYaml.app.close())
+  const codeOverEnv = await app('trace', {
+    logLevel: 'trace',
+    config: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'debug' }, cwd: dir },
+  })
+  t.teardown(() => codeOverEnv.app.close())
   const quiet = await app('info')
   t.teardown(() => quiet.app.close())
-  await fetch(`${fromEnv.url}/send`)
-  t.equal(fromEnv.log.aws().length, 1)
-  t.equal(fromEnv.log.aws()[0]?.level, 30)
-  t.equal(quiet.log.aws().length, 0)
+  for (const a of [fromYaml, envOverYaml, codeOverEnv, quiet]) await fetch(`${a.url}/send`)
+  t.same(fromYaml.log.aws().map((l) => l.level), [30], 'YAML: info')
+  t.same(envOverYaml.log.aws().map((l) => l.level), [20], 'ENV over YAML: debug')
+  t.same(codeOverEnv.log.aws().map((l) => l.level), [10], 'code over ENV: trace')
+  t.equal(quiet.log.aws().length, 0, 'an info logger drops the debug line')
 })
 
 t.test('a bad option fails registration with the variable and the allowed values', async (t) => {
