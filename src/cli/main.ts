@@ -14,23 +14,40 @@ export async function main(io: CommandIo): Promise<number> {
     io.stderr.write(`fastify-aws: unknown command "${name}". Run "fastify-aws --help" for the list.\n`)
     return 2
   }
-  const command = await load()
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(command.help.endsWith('\n') ? command.help : `${command.help}\n`)
-    return 0
-  }
   try {
+    // Loading is inside the try: a command module that fails to load is reported like any command error.
+    const command = await load()
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(command.help.endsWith('\n') ? command.help : `${command.help}\n`)
+      return 0
+    }
     return await command.run({ ...io, argv: rest })
   } catch (err) {
-    const e = err as Error & { code?: string }
-    io.stderr.write(`fastify-aws ${name}: ${e.message}${e.code ? ` [${e.code}]` : ''}\n`)
-    return e.code === 'FASTIFY_AWS_CLI_USAGE' ? 2 : 1
+    const { message, code } = describe(err)
+    io.stderr.write(`fastify-aws ${name}: ${message}${code ? ` [${code}]` : ''}\n`)
+    return code === 'FASTIFY_AWS_CLI_USAGE' ? 2 : 1
   }
+}
+
+/** One line for any thrown value: multi-line messages (YAML errors, stacks in messages) are folded. */
+function describe(err: unknown): { message: string; code: string | undefined } {
+  const e = err as { message?: unknown; code?: unknown } | null | undefined
+  const raw = err instanceof Error || (typeof e === 'object' && e !== null && typeof e.message === 'string') ? String(e!.message) : String(err)
+  const message = raw.replace(/\s*\n\s*/g, ' ').trim() || 'failed without a message'
+  const code = typeof e === 'object' && e !== null && typeof e.code === 'string' ? e.code : undefined
+  return { message, code }
 }
 
 async function usage(): Promise<string> {
   const lines = ['Usage: fastify-aws <command> [options]', '', 'Commands:']
-  for (const [name, load] of commands) lines.push(`  ${name.padEnd(22)} ${(await load()).summary}`)
+  for (const [name, load] of commands) {
+    // One command that cannot load (a missing optional dependency) must not take the whole list down.
+    const summary = await load().then(
+      (c) => c.summary,
+      (err: unknown) => `(cannot load: ${describe(err).message})`,
+    )
+    lines.push(`  ${name.padEnd(22)} ${summary}`)
+  }
   lines.push('', 'Run "fastify-aws <command> --help" for a command\'s options.')
   return `${lines.join('\n')}\n`
 }

@@ -1,0 +1,147 @@
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { CliUsageError, ConfigError } from '../../src/errors.js'
+import { intFlag, parseFlags } from '../../src/cli/args.js'
+import type { Command, CommandIo } from '../../src/cli/command.js'
+import { main } from '../../src/cli/main.js'
+import { commands } from '../../src/cli/registry.js'
+
+function sink() {
+  let text = ''
+  const stream = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      text += chunk.toString('utf8')
+      cb()
+    },
+  })
+  return { stream, text: () => text }
+}
+
+async function run(argv: string[]) {
+  const out = sink()
+  const err = sink()
+  const io: CommandIo = { argv, env: {}, cwd: process.cwd(), stdout: out.stream, stderr: err.stream }
+  const code = await main(io)
+  return { code, stdout: out.text(), stderr: err.text() }
+}
+
+// Test commands are added to the real registry for this process and removed at the end.
+let lastArgv: string[] | undefined
+const testCommands: Record<string, Command> = {
+  'zz-ok': {
+    summary: 'Succeeds and echoes its arguments',
+    help: 'Usage: fastify-aws zz-ok [args]',
+    async run(io) {
+      lastArgv = io.argv
+      io.stdout.write(`ran ${io.argv.join(',')}\n`)
+      return 0
+    },
+  },
+  'zz-usage': {
+    summary: 'Fails with a usage error',
+    help: 'Usage: fastify-aws zz-usage --count N\n',
+    async run(io) {
+      const { values } = parseFlags(io.argv, { count: { type: 'string' } })
+      intFlag('count', values.count as string | undefined, 1)
+      return 0
+    },
+  },
+  'zz-config': {
+    summary: 'Fails with a config error spanning lines',
+    help: 'x',
+    async run() {
+      throw new ConfigError('config/x.yml: bad\n   value on line 2')
+    },
+  },
+  'zz-string': {
+    summary: 'Throws a string',
+    help: 'x',
+    async run() {
+      throw 'plain string thrown' // eslint-disable-line no-throw-literal
+    },
+  },
+}
+const registry = commands as Map<string, () => Promise<Command>>
+for (const [name, command] of Object.entries(testCommands)) registry.set(name, async () => command)
+registry.set('zz-broken', async () => {
+  throw new Error('Cannot find module ./commands/zz.js')
+})
+t.teardown(() => {
+  for (const name of [...Object.keys(testCommands), 'zz-broken']) registry.delete(name)
+})
+
+t.test('unknown command: exit 2 and a message on stderr', async (t) => {
+  const r = await run(['nope', '--x'])
+  t.equal(r.code, 2)
+  t.equal(r.stdout, '')
+  t.equal(r.stderr, 'fastify-aws: unknown command "nope". Run "fastify-aws --help" for the list.\n')
+  const proto = await run(['__proto__'])
+  t.equal(proto.code, 2, 'prototype names are unknown commands')
+  t.equal((await run(['toString'])).code, 2)
+})
+
+t.test('--help, -h and help list every command with its summary', async (t) => {
+  for (const flag of ['--help', '-h', 'help']) {
+    const r = await run([flag])
+    t.equal(r.code, 0, flag)
+    t.match(r.stdout, /^Usage: fastify-aws <command> \[options\]/)
+    for (const [name, c] of Object.entries(testCommands)) t.match(r.stdout, new RegExp(`\\n  ${name} +${c.summary}\\n`))
+    for (const name of commands.keys()) t.match(r.stdout, `  ${name} `, `${flag} lists ${name}`)
+    t.match(r.stdout, /\n  zz-broken +\(cannot load: Cannot find module \.\/commands\/zz\.js\)\n/, 'a command that cannot load is shown, not fatal')
+    t.equal(r.stderr, '')
+  }
+})
+
+t.test('no command: the list, and a non-zero exit', async (t) => {
+  const r = await run([])
+  t.equal(r.code, 1)
+  t.match(r.stdout, /Commands:/)
+})
+
+t.test('a command runs with the remaining argv; <command> --help prints its help', async (t) => {
+  const r = await run(['zz-ok', 'a', 'b'])
+  t.equal(r.code, 0)
+  t.equal(r.stdout, 'ran a,b\n')
+  t.same(lastArgv, ['a', 'b'])
+  const h = await run(['zz-ok', '--help'])
+  t.equal(h.code, 0)
+  t.equal(h.stdout, 'Usage: fastify-aws zz-ok [args]\n', 'a newline is added when missing')
+  t.equal((await run(['zz-usage', '-h'])).stdout, 'Usage: fastify-aws zz-usage --count N\n')
+})
+
+t.test('command errors become one line with the code; usage errors exit 2', async (t) => {
+  const unknownFlag = await run(['zz-usage', '--cuont', '3'])
+  t.equal(unknownFlag.code, 2)
+  t.match(unknownFlag.stderr, /^fastify-aws zz-usage: .*'--cuont'.* \[FASTIFY_AWS_CLI_USAGE\]\n$/)
+  t.equal(unknownFlag.stderr.split('\n').length, 2, 'one line')
+
+  const badValue = await run(['zz-usage', '--count', 'x'])
+  t.equal(badValue.code, 2)
+  t.equal(badValue.stderr, 'fastify-aws zz-usage: --count takes a whole number >= 1, got "x". [FASTIFY_AWS_CLI_USAGE]\n')
+
+  const config = await run(['zz-config'])
+  t.equal(config.code, 1)
+  t.equal(config.stderr, 'fastify-aws zz-config: config/x.yml: bad value on line 2 [FASTIFY_AWS_CONFIG]\n', 'folded to one line')
+
+  const str = await run(['zz-string'])
+  t.equal(str.code, 1)
+  t.equal(str.stderr, 'fastify-aws zz-string: plain string thrown\n')
+
+  const broken = await run(['zz-broken'])
+  t.equal(broken.code, 1, 'a command that fails to load is an error line, not a crash')
+  t.equal(broken.stderr, 'fastify-aws zz-broken: Cannot find module ./commands/zz.js\n')
+})
+
+t.test('parseFlags / intFlag', async (t) => {
+  const { values, positionals } = parseFlags(['--queue', 'q', 'pos'], { queue: { type: 'string' } })
+  t.equal(values.queue, 'q')
+  t.same(positionals, ['pos'])
+  t.throws(() => parseFlags(['pos'], {}, false), CliUsageError)
+  t.throws(() => parseFlags(['--queue'], { queue: { type: 'string' } }), { code: 'FASTIFY_AWS_CLI_USAGE', message: /--queue/ })
+  t.equal(intFlag('n', undefined), undefined)
+  t.equal(intFlag('n', '0'), 0)
+  t.equal(intFlag('n', '42', 1), 42)
+  t.throws(() => intFlag('n', '0', 1), { message: '--n takes a whole number >= 1, got "0".' })
+  t.throws(() => intFlag('n', '-1'), { code: 'FASTIFY_AWS_CLI_USAGE' })
+  t.throws(() => intFlag('n', '1.5'), { code: 'FASTIFY_AWS_CLI_USAGE' })
+})
