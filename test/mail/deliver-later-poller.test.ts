@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import { once } from 'node:events'
 import Fastify from 'fastify'
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
-import { MessageRejected } from '@aws-sdk/client-sesv2'
+import { MessageRejected, type SESv2Client } from '@aws-sdk/client-sesv2'
 import { JobRegistry, type JobRun } from '../../src/jobs/index.js'
 import { useSqsQueue } from '../../src/queue/index.js'
 import { Poller } from '../../src/poller/index.js'
@@ -102,7 +102,8 @@ t.test('SES rejects the first delivery: the job is retried from the queue and th
 
   const { worker, poller } = await workerWithPoller(t, url)
   let rejections = 1
-  worker.mailer.client.middlewareStack.add(
+  const client = worker.mailer.client as SESv2Client
+  client.middlewareStack.add(
     (next) => async (args) => {
       if (rejections-- > 0) throw new MessageRejected({ message: 'Sending paused for this account.', $metadata: { httpStatusCode: 400 } })
       return next(args)
