@@ -32,9 +32,15 @@ const NESTING_DEPTH = 2
  */
 export function findSdkClientBases(anchors: readonly string[]): SdkClientBase[] {
   const moduleDirs = new Set<string>()
+  // Anchors share most of their lookup chain (the app and fastify-aws in it): walk each directory once.
+  const walked = new Set<string>()
   for (const anchor of anchors) {
     const lookup = createRequire(join(resolve(anchor), 'fastify-aws-anchor.js')).resolve.paths('@smithy/core') ?? []
-    for (const dir of lookup) if (existsSync(dir)) collectModuleDirs(dir, NESTING_DEPTH, moduleDirs)
+    for (const dir of lookup) {
+      if (walked.has(dir) || !existsSync(dir)) continue
+      walked.add(dir)
+      collectModuleDirs(dir, NESTING_DEPTH, moduleDirs)
+    }
   }
   const bases: SdkClientBase[] = []
   const seenFiles = new Set<string>()
