@@ -133,12 +133,30 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   const run = (prepared: PreparedJob, request: FastifyRequest): Promise<JobRun> => {
     const controller = new AbortController()
     controllers.add(controller)
+    const delivery = deliveryFromHeaders(request.headers)
     const p = performJob(prepared, {
       registry,
       logger: request.log as unknown as JobLogger,
       signal: controller.signal,
-      delivery: deliveryFromHeaders(request.headers),
-    }).finally(() => {
+      delivery,
+    })
+      // performJob only rejects when the job's own policy code throws (a backoff function, a bad matcher): that is a
+      // failed run, not an unhandled rejection (which would end the process in async mode).
+      .catch((thrown: unknown): JobRun => {
+        const error = thrown instanceof Error ? thrown : new Error(String(thrown))
+        const { envelope } = prepared
+        request.log.error({ err: error, job_class: envelope.job_class, job_id: envelope.job_id }, `Job ${envelope.job_class} could not be run to a decision`)
+        return {
+          outcome: 'failed',
+          jobClass: envelope.job_class,
+          jobId: envelope.job_id,
+          queueName: envelope.queue_name,
+          attempt: envelope.executions + Math.max(1, delivery.receiveCount ?? 1),
+          durationMs: 0,
+          error,
+        }
+      })
+      .finally(() => {
       controllers.delete(controller)
       capacity.release()
     })
@@ -175,7 +193,17 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
       return sendLine(reply, 429, `No capacity to execute ${kind}.`)
     }
     const pending = run(prepared, request)
-    if (settings.jobs_async) return sendLine(reply, 200, `Successfully queued ${kind} ${name}.`)
+    if (settings.jobs_async) {
+      // sqsd deletes the message on this 200: a failure later cannot be retried, so it must not pass as "will retry".
+      void pending.then((result) => {
+        if (result.outcome !== 'retry' && result.outcome !== 'failed') return
+        request.log.error(
+          { job_class: name, job_id: result.jobId, outcome: 'failed', err: result.error },
+          `Job ${name} failed after sqsd was already answered 200 (async mode): its message is deleted and will not be retried.`,
+        )
+      })
+      return sendLine(reply, 200, `Successfully queued ${kind} ${name}.`)
+    }
     const result = await pending
     switch (result.outcome) {
       case 'succeeded':
