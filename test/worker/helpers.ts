@@ -151,7 +151,30 @@ export function testJobs() {
       record('NotAllowedJob', args, this.context)
     }
   }
-  const registry = new JobRegistry().register(HelloJob, ReportJob, HeartbeatJob, FailJob, DiscardJob, GateJob, CooperativeJob, NotAllowedJob)
+  /** A retry policy whose backoff function throws: the runner itself rejects instead of returning a decision. */
+  class BadPolicyJob extends Job {
+    static override readonly jobName = 'BadPolicyJob'
+    static override retry = {
+      attempts: 3,
+      backoff: (): number => {
+        throw new RangeError('backoff function is broken')
+      },
+    }
+    async perform(): Promise<void> {
+      throw new Error('perform failed')
+    }
+  }
+  const registry = new JobRegistry().register(
+    HelloJob,
+    ReportJob,
+    HeartbeatJob,
+    FailJob,
+    DiscardJob,
+    GateJob,
+    CooperativeJob,
+    NotAllowedJob,
+    BadPolicyJob,
+  )
   return { registry, seen, gate }
 }
 
