@@ -3,7 +3,8 @@
  * defaults, and the table and garbage-collection operations behind `fastify-aws sessions`.
  * @module
  */
-export { dynamoDbSessions, type DynamoDbSessionPluginOptions, type SessionSigner } from './plugin.js'
+export { dynamoDbSessions, type DynamoDbSessionPluginOptions } from './plugin.js'
+export { checkSecret, type SessionSigner } from './secret.js'
 export { DynamoDbSessionStore, type LoadResult, type SaveOutcome } from './store.js'
 export {
   sessionOptions,

@@ -3,16 +3,10 @@ import fastifyCookie from '@fastify/cookie'
 import fastifySession, { type CookieOptions, type FastifySessionOptions } from '@fastify/session'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { SessionSecretError } from '../errors.js'
 import { kCurrentLoad, kLoadedSession, loadedSessionOf } from './loaded-session.js'
 import type { SessionConfigLoad, SessionSettings } from './options.js'
+import { checkSecret, type SessionSigner } from './secret.js'
 import { DynamoDbSessionStore } from './store.js'
-
-/** A cookie signer, as @fastify/session accepts instead of secrets. */
-export interface SessionSigner {
-  sign(value: string): string
-  unsign(input: string): { valid: boolean; renew: boolean; value: string | null }
-}
 
 /** Options of {@link dynamoDbSessions}: the store's options (snake_case, also from ENV/YAML) plus these. */
 export interface DynamoDbSessionPluginOptions extends SessionSettings {
@@ -29,9 +23,11 @@ export interface DynamoDbSessionPluginOptions extends SessionSettings {
   saveUninitialized?: boolean
   /** Renew the cookie's expiry on every response (default true; the store still writes only when needed). */
   rolling?: boolean
-  /** Other @fastify/session options, passed through. */
+  /** Makes new session ids (default: @fastify/session's 32 random base64url characters). */
   idGenerator?: FastifySessionOptions['idGenerator']
+  /** Prefix of the cookie value (`'s:'` for express-session compatibility). */
   cookiePrefix?: string
+  /** HMAC algorithm of the cookie signature (default `sha256`). */
   algorithm?: string
   /** Explicit YAML file (else config/aws_dynamo_db_session_store[/<NODE_ENV>].yml). */
   configFile?: string
@@ -45,9 +41,6 @@ declare module 'fastify' {
     dynamoDbSessionStore: DynamoDbSessionStore
   }
 }
-
-/** Shortest secret accepted, as @fastify/session requires for a string secret (we also require it of each array item). */
-const MIN_SECRET_LENGTH = 32
 
 const plugin: FastifyPluginAsync<DynamoDbSessionPluginOptions> = async (fastify, options) => {
   const {
@@ -64,8 +57,14 @@ const plugin: FastifyPluginAsync<DynamoDbSessionPluginOptions> = async (fastify,
   } = options
   const log = fastify.log.child({ plugin: 'fastify-aws-sessions' })
   const store = givenStore ?? new DynamoDbSessionStore({ logger: log, ...settings }, configLoad)
+  let signingSecret
+  try {
+    signingSecret = checkSecret(secret ?? store.settings.secret_key)
+  } catch (err) {
+    if (!givenStore) store.close()
+    throw err
+  }
   if (!givenStore) fastify.addHook('onClose', async () => store.close())
-  const signingSecret = checkSecret(secret ?? store.settings.secret_key)
 
   // Registered before @fastify/session's onSend, so it runs first (see keepCookieWhenStoreUnavailable).
   const storeUnavailable = new WeakSet<FastifyRequest>()
@@ -130,31 +129,6 @@ function keepCookieWhenStoreUnavailable(request: FastifyRequest, unavailable: We
   if (session && typeof session.isModified === 'function' && !session.isModified()) {
     ;(request as { session: unknown }).session = null
   }
-}
-
-/** Checks the signing secret(s): present, and every secret at least 32 characters. */
-function checkSecret(secret: string | readonly string[] | SessionSigner | undefined): string | string[] | SessionSigner {
-  const howTo =
-    'Set secret_key (AWS_DYNAMO_DB_SESSION_SECRET_KEY, or secret_key in config/aws_dynamo_db_session_store.yml) or pass `secret` to the plugin; generate one with `openssl rand -base64 48`.'
-  if (secret === undefined || (Array.isArray(secret) && secret.length === 0)) {
-    throw new SessionSecretError(`The session plugin needs a cookie signing secret. ${howTo}`)
-  }
-  if (typeof secret === 'object' && !Array.isArray(secret)) {
-    const signer = secret as SessionSigner
-    if (typeof signer.sign !== 'function' || typeof signer.unsign !== 'function') {
-      throw new SessionSecretError(`The session secret must be a string, a list of strings, or a signer with sign() and unsign(). ${howTo}`)
-    }
-    return signer
-  }
-  const list: readonly unknown[] = typeof secret === 'string' ? [secret] : (secret as readonly unknown[])
-  list.forEach((s, i) => {
-    if (typeof s !== 'string' || s.length < MIN_SECRET_LENGTH) {
-      const which = list.length > 1 ? `Session secret #${i + 1}` : 'The session secret'
-      const what = typeof s === 'string' ? `${s.length} characters long` : `not a string (${typeof s})`
-      throw new SessionSecretError(`${which} is ${what}; it must be at least ${MIN_SECRET_LENGTH} characters. ${howTo}`)
-    }
-  })
-  return typeof secret === 'string' ? secret : [...(list as string[])]
 }
 
 /**
