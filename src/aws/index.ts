@@ -1,5 +1,6 @@
 /**
- * AWS SDK v3 clients built one way for every part, logging through pino.
+ * AWS SDK v3 clients built one way for every part, logging through pino, and every SDK operation published on
+ * diagnostics channels (`instrumentSdkOperations`, the `fastifyAwsInstrumentation` plugin).
  * @module
  */
 export {
