@@ -1,5 +1,6 @@
 // A local stand-in for Elastic Beanstalk's aws-sqsd: long-polls the worker queue, POSTs each message to the app
 // with the real headers, deletes only on 200, and enqueues cron.yaml tasks.
+import { setMaxListeners } from 'node:events'
 import type { Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -82,6 +83,8 @@ export class SqsdDaemon {
     this.#log = options.logger.child({ component: 'sqsd', queue: this.#queueName })
     this.#slots = new DeliverySlots(options.settings.httpConnections)
     this.#agent = createSqsdAgent(options.settings.httpConnections)
+    // Every POST in flight and every poller listens on these signals: up to HttpConnections (100) listeners each.
+    setMaxListeners(0, this.#stopPolling.signal, this.#abortPosts.signal)
   }
 
   /** A copy of the counters. */
@@ -211,7 +214,10 @@ export class SqsdDaemon {
       this.#slots.release(slots - messages.length)
       this.#stats.received += messages.length
       for (const message of messages) {
-        void this.#deliver(message).finally(() => this.#slots.release(1))
+        // #deliver settles every outcome itself; this catch only keeps a bug from crashing the process.
+        void this.#deliver(message)
+          .catch((err: unknown) => this.#log.error({ err, msgid: message.MessageId }, 'sqsd delivery failed unexpectedly'))
+          .finally(() => this.#slots.release(1))
       }
     }
   }
