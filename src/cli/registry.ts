@@ -5,7 +5,7 @@ type Loader = () => Promise<Command>
 
 /** name → loader. Add a line here when a part gains a command (`src/cli/commands/<name>.ts`, default export). */
 export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
-  // ['poll', async () => (await import('./commands/poll.js')).default],
+  ['poll', async () => (await import('./commands/poll.js')).default],
   ['dev', async () => (await import('./commands/dev.js')).default],
   ['sqsd', async () => (await import('./commands/sqsd.js')).default],
   ['enqueue', async () => (await import('./commands/enqueue.js')).default],

@@ -1,10 +1,9 @@
 // The long-running SQS consumer: keeps up to `concurrency` jobs running, refilling as each one finishes.
 import { EventEmitter } from 'node:events'
-import { ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs'
-import { clientOrCreate, loadAwsClientOptions } from '../aws/index.js'
+import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs'
 import { PollerConfigError } from '../errors.js'
 import { defaultRegistry, performJob, prepareJob, silentLogger, type JobLogger, type JobRegistry, type JobRun, type PreparedJob } from '../jobs/index.js'
-import { loadQueueConfig, remainingDelaySeconds, type QueueConfig, type QueueSettings } from '../queue/index.js'
+import { createSqsClient, loadQueueConfig, remainingDelaySeconds, type QueueConfig, type QueueSettings } from '../queue/index.js'
 import { moveToDeadLetter, resendLater } from './resend.js'
 import type { PollerEvents } from './events.js'
 import type { PermanentFailureAction, PermanentFailureHandler, PollerOptions } from './options.js'
@@ -106,9 +105,9 @@ export class Poller extends EventEmitter<PollerEvents> {
     this.#registry = options.registry ?? defaultRegistry
     this.#logger = options.logger ?? silentLogger
     this.#now = options.now ?? Date.now
-    const { client, owned } = clientOrCreate(options.client, SQSClient, options.client ? undefined : loadAwsClientOptions(options.aws), 'poller')
-    this.client = client
-    this.#ownsClient = owned
+    const load = options.load ?? {}
+    this.client = options.client ?? createSqsClient(options.aws, 'poller', { env: load.env, cwd: load.cwd, nodeEnv: load.nodeEnv })
+    this.#ownsClient = options.client === undefined
   }
 
   /** Counters since start, plus the jobs running now. */

@@ -29,3 +29,4 @@ export {
 export { deduplicationId, messageGroupIdFor } from './fifo.js'
 export { sendBatches, type SendOutcome, type BatchSendOptions } from './batch-send.js'
 export { isRetryableSqsError } from './sqs-errors.js'
+export { createSqsClient } from './sqs-client.js'

@@ -1,11 +1,12 @@
 // The SQS queue adapter: performLater → SendMessage (sync), background batches (async), enqueueAll → SendMessageBatch.
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
-import { clientOrCreate, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
+import type { AwsClientOptions } from '../aws/index.js'
 import { QueueClosedError } from '../errors.js'
 import { silentLogger, type EnqueueRequest, type EnqueuedJob, type JobLogger, type JobQueueAdapter } from '../jobs/index.js'
 import { sendBatches, type BatchSendOptions } from './batch-send.js'
 import { loadQueueConfig, type LoadQueueConfigOptions, type QueueConfig } from './config.js'
 import { buildMessage, type OutgoingMessage } from './message.js'
+import { createSqsClient } from './sqs-client.js'
 import { sendError } from './sqs-errors.js'
 
 /** Called with every error of a background (async) send, and the job that was not sent. */
@@ -15,7 +16,7 @@ export type AsyncErrorHandler = (error: Error, request: EnqueueRequest) => void 
 export interface SqsQueueOptions {
   /** An SQS client to use (not closed by `close()`); otherwise one is made from `aws` + config/aws.yml. */
   client?: SQSClient
-  /** Options of the client made when `client` is not given. */
+  /** Options of the client made when `client` is not given (over config/aws.yml). */
   aws?: AwsClientOptions
   /** An already loaded configuration (skips loading). */
   config?: QueueConfig
@@ -64,9 +65,8 @@ export class SqsQueue implements JobQueueAdapter {
 
   constructor(options: SqsQueueOptions = {}) {
     this.config = options.config ?? loadQueueConfig(options.load)
-    const { client, owned } = clientOrCreate(options.client, SQSClient, options.client ? undefined : loadAwsClientOptions(options.aws), 'queue')
-    this.client = client
-    this.#ownsClient = owned
+    this.client = options.client ?? createSqsClient(options.aws, 'queue', { env: options.load?.env, cwd: options.load?.cwd, nodeEnv: options.load?.nodeEnv })
+    this.#ownsClient = options.client === undefined
     this.#async = options.async ?? this.config.async
     this.#onAsyncError = options.onAsyncError
     this.#logger = options.logger ?? silentLogger

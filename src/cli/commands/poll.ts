@@ -1,0 +1,118 @@
+// `fastify-aws poll`: runs jobs from the configured SQS queues until SIGINT/SIGTERM.
+import { existsSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { pino } from 'pino'
+import { CliUsageError } from '../../errors.js'
+import { JobRegistry } from '../../jobs/index.js'
+import { Poller, stopOnSignals } from '../../poller/index.js'
+import { createSqsClient, loadQueueConfig } from '../../queue/index.js'
+import { intFlag, parseFlags } from '../args.js'
+import type { Command } from '../command.js'
+
+const help = `Usage: fastify-aws poll [options]
+
+Receives jobs from SQS and runs them, keeping up to --concurrency jobs running at once. Stops on
+SIGINT/SIGTERM: no more receives, running jobs get --shutdown-timeout seconds to finish, then they are
+aborted and their messages made visible again; exit status 0. A second signal stops at once.
+
+Options:
+  --queue NAME             a queue to poll (repeatable); default: every queue configured
+  --concurrency N          jobs running at once, across all queues (default 25; alias --threads)
+  --max-messages N         messages per ReceiveMessage call, 1-10 (default 10)
+  --visibility-timeout S   seconds a received message stays hidden (default: the queue's own setting)
+  --shutdown-timeout S     seconds running jobs get to finish when stopping (default 15)
+  --jobs MODULE            module that registers the app's jobs: a path (relative to the current
+                           directory) or package name whose default export, registerJobs or
+                           registerServiceJobs export takes a JobRegistry (default: the reference
+                           service's jobs, HelloJob and HeartbeatJob)
+  -h, --help               show this help
+
+Queues and defaults come from config/aws_active_job_sqs.yml (config/aws_active_job_sqs/<NODE_ENV>.yml
+first) and AWS_ACTIVE_JOB_SQS_* variables (AWS_ACTIVE_JOB_SQS_<QUEUE>_URL, _CONCURRENCY, ...); flags win.
+SQS endpoint, region and credentials: config/aws.yml or the SDK's own variables (AWS_REGION,
+AWS_ENDPOINT_URL_SQS, ...).
+`
+
+/** The function a --jobs module provides. */
+type RegisterJobs = (registry: JobRegistry) => unknown
+
+/** Imports the --jobs module and finds its register function. */
+async function loadJobs(spec: string | undefined, cwd: string): Promise<RegisterJobs> {
+  if (spec === undefined) return (await import('../../service/jobs.js')).registerServiceJobs
+  // A path (relative to the current directory) when such a file exists, else a package name.
+  const asPath = isAbsolute(spec) ? spec : resolve(cwd, spec)
+  const target = spec.startsWith('.') || isAbsolute(spec) || existsSync(asPath) ? pathToFileURL(asPath).href : spec
+  let mod: Record<string, unknown>
+  try {
+    mod = (await import(target)) as Record<string, unknown>
+  } catch (err) {
+    throw new CliUsageError(`--jobs ${spec}: cannot import it (${(err as Error).message}).`)
+  }
+  for (const name of ['default', 'registerJobs', 'registerServiceJobs']) {
+    if (typeof mod[name] === 'function') return mod[name] as RegisterJobs
+  }
+  throw new CliUsageError(
+    `--jobs ${spec}: the module has no default export, registerJobs or registerServiceJobs function ` +
+      `(found: ${Object.keys(mod).join(', ') || 'no exports'}). Export a function (registry) => registry.register(MyJob, ...).`,
+  )
+}
+
+const command: Command = {
+  summary: 'Run jobs from SQS queues (long-running poller)',
+  help,
+  async run(io) {
+    const { values } = parseFlags(
+      io.argv,
+      {
+        queue: { type: 'string', multiple: true },
+        concurrency: { type: 'string' },
+        threads: { type: 'string' },
+        'max-messages': { type: 'string' },
+        'visibility-timeout': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
+        jobs: { type: 'string' },
+      },
+      false,
+    )
+    const concurrency = intFlag('concurrency', values.concurrency, 1) ?? intFlag('threads', values.threads, 1)
+    const maxMessages = intFlag('max-messages', values['max-messages'], 1)
+    if (maxMessages !== undefined && maxMessages > 10) throw new CliUsageError(`--max-messages takes 1 to 10, got ${maxMessages}.`)
+    const visibilityTimeout = intFlag('visibility-timeout', values['visibility-timeout'], 0)
+    if (visibilityTimeout !== undefined && visibilityTimeout > 43_200) {
+      throw new CliUsageError(`--visibility-timeout takes 0 to 43200 seconds, got ${visibilityTimeout}.`)
+    }
+    const shutdownTimeout = intFlag('shutdown-timeout', values['shutdown-timeout'], 0)
+
+    const registry = new JobRegistry()
+    await (await loadJobs(values.jobs, io.cwd))(registry)
+    const logger = pino({ name: 'fastify-aws-poll' }, io.stdout as unknown as pino.DestinationStream)
+    const config = loadQueueConfig({ env: io.env, cwd: io.cwd })
+    for (const name of values.queue ?? []) config.queue(name)
+    const client = createSqsClient({}, 'poller', { env: io.env, cwd: io.cwd })
+    const poller = new Poller({
+      registry,
+      config,
+      client,
+      logger,
+      ...(values.queue ? { queues: values.queue } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(maxMessages !== undefined ? { maxMessages } : {}),
+      ...(visibilityTimeout !== undefined ? { visibilityTimeout } : {}),
+      ...(shutdownTimeout !== undefined ? { shutdownTimeout } : {}),
+    })
+    const removeSignalHandlers = stopOnSignals(poller, logger)
+    try {
+      await poller.start()
+    } catch (err) {
+      removeSignalHandlers()
+      client.destroy()
+      throw err
+    }
+    await poller.closed()
+    client.destroy()
+    return 0
+  },
+}
+
+export default command
