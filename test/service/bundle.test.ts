@@ -1,0 +1,214 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { inflateRawSync } from 'node:zlib'
+import t, { type Test } from 'tap'
+
+const run = promisify(execFile)
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const script = join(repo, 'scripts/bundle.js')
+
+interface ZipEntry {
+  name: string
+  method: number
+  crc: number
+  mode: number
+  data: Buffer
+}
+
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff
+  for (const byte of buf) {
+    c ^= byte
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  }
+  return (c ^ 0xffffffff) >>> 0
+}
+
+/** A minimal reader: end of central directory → central directory → each local header and its data. */
+function readZip(zip: Buffer): ZipEntry[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (eocd < 0) throw new Error('no end of central directory record')
+  const count = zip.readUInt16LE(eocd + 10)
+  let p = zip.readUInt32LE(eocd + 16)
+  const entries: ZipEntry[] = []
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error(`bad central directory header at ${p}`)
+    const method = zip.readUInt16LE(p + 10)
+    const crc = zip.readUInt32LE(p + 16)
+    const size = zip.readUInt32LE(p + 20)
+    const nameLen = zip.readUInt16LE(p + 28)
+    const extraLen = zip.readUInt16LE(p + 30)
+    const commentLen = zip.readUInt16LE(p + 32)
+    const external = zip.readUInt32LE(p + 38)
+    const local = zip.readUInt32LE(p + 42)
+    const name = zip.toString('utf8', p + 46, p + 46 + nameLen)
+    if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error(`bad local header for ${name}`)
+    const localName = zip.toString('utf8', local + 30, local + 30 + zip.readUInt16LE(local + 26))
+    if (localName !== name) throw new Error(`local name ${localName} differs from central name ${name}`)
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28)
+    const body = zip.subarray(start, start + size)
+    const data = method === 8 ? inflateRawSync(body) : Buffer.from(body)
+    entries.push({ name, method, crc, mode: external >>> 16, data })
+    p += 46 + nameLen + extraLen + commentLen
+  }
+  return entries
+}
+
+type Tree = { [name: string]: string | Tree }
+
+function fixture(t: Test, tree: Tree): string {
+  const root = mkdtempSync(join(tmpdir(), 'fastify-aws-bundle-'))
+  const write = (dir: string, node: Tree): void => {
+    for (const [name, v] of Object.entries(node)) {
+      const p = join(dir, name)
+      if (typeof v === 'string') {
+        mkdirSync(dirname(p), { recursive: true })
+        writeFileSync(p, v)
+      } else {
+        mkdirSync(p, { recursive: true })
+        write(p, v)
+      }
+    }
+  }
+  write(root, tree)
+  t.teardown(() => rmSync(root, { recursive: true, force: true }))
+  return root
+}
+
+const big = 'console.log("a line of compressible code")\n'.repeat(500)
+const project: Tree = {
+  'package.json': JSON.stringify({
+    name: 'svc',
+    scripts: { build: 'tsc', prepare: 'npm run build', prestart: 'npm run build', start: 'node dist/service/server.js' },
+    dependencies: { fastify: '^5' },
+  }),
+  'package-lock.json': '{"lockfileVersion":3}',
+  Procfile: 'web: node dist/service/server.js\n',
+  'cron.yaml': 'version: 1\ncron: []\n',
+  '.ebextensions': { '01-worker.config': 'option_settings: {}\n' },
+  '.platform': { nginx: { 'conf.d': { 'timeouts.conf': 'proxy_read_timeout 900s;\n' } } },
+  dist: { service: { 'server.js': big }, 'index.js': 'export {}\n', 'ünïcode.js': '//\n' },
+  config: { 'aws.yml': 'region: eu-west-1\n' },
+  src: { 'index.ts': 'export {}\n' },
+  test: { 'a.test.ts': '' },
+  node_modules: { fastify: { 'index.js': '' } },
+  '.git': { HEAD: 'ref: refs/heads/main\n' },
+  '.npmrc': '//registry.npmjs.org/:_authToken=secret\n',
+  'README.md': '# svc\n',
+  'tsconfig.json': '{}',
+}
+
+t.test('the bundle holds what EB needs and nothing else', async (t) => {
+  const root = fixture(t, project)
+  const outDir = fixture(t, {})
+  const out = join(outDir, 'bundle.zip')
+  const { stdout } = await run(process.execPath, [script, '--root', root, '--out', out])
+  t.match(stdout, /bundle: wrote .*bundle\.zip \(\d+ files, \d+ bytes\)/)
+
+  const entries = readZip(readFileSync(out))
+  const names = entries.map((e) => e.name)
+  t.same(names, [
+    '.ebextensions/',
+    '.ebextensions/01-worker.config',
+    '.platform/',
+    '.platform/nginx/',
+    '.platform/nginx/conf.d/',
+    '.platform/nginx/conf.d/timeouts.conf',
+    'Procfile',
+    'config/',
+    'config/aws.yml',
+    'cron.yaml',
+    'dist/',
+    'dist/index.js',
+    'dist/service/',
+    'dist/service/server.js',
+    'dist/ünïcode.js',
+    'package-lock.json',
+    'package.json',
+  ])
+  for (const e of entries.filter((x) => !x.name.endsWith('/'))) {
+    t.equal(crc32(e.data), e.crc, `${e.name}: CRC-32 matches`)
+    if (e.name !== 'package.json') t.same(e.data, readFileSync(join(root, e.name)), `${e.name}: same bytes`)
+  }
+  const server = entries.find((e) => e.name === 'dist/service/server.js')!
+  t.equal(server.method, 8, 'deflated')
+  t.equal(server.mode & 0o777, 0o644)
+  t.equal(entries.find((e) => e.name === 'dist/')!.mode & 0o170000, 0o040000, 'directories are directories')
+
+  const pkg = JSON.parse(entries.find((e) => e.name === 'package.json')!.data.toString('utf8')) as { scripts: Record<string, string>; dependencies: object }
+  t.same(pkg.scripts, { build: 'tsc', start: 'node dist/service/server.js' }, 'prepare/prestart dropped: EB installs without dev dependencies')
+  t.same(pkg.dependencies, { fastify: '^5' }, 'dependencies unchanged (package-lock.json stays in sync)')
+})
+
+const unzip = ['/usr/bin/unzip', '/bin/unzip', '/usr/local/bin/unzip'].find((p) => existsSync(p))
+
+t.test('unzip agrees (when installed)', { skip: unzip === undefined ? 'unzip is not installed' : false }, async (t) => {
+  if (unzip === undefined) return
+  const root = fixture(t, project)
+  const out = join(fixture(t, {}), 'b.zip')
+  await run(process.execPath, [script, '--root', root, '--out', out])
+  const { stdout } = await run(unzip, ['-t', out])
+  t.match(stdout, /No errors detected/)
+  const dest = fixture(t, {})
+  await run(unzip, ['-q', out, '-d', dest])
+  t.equal(readFileSync(join(dest, 'dist/service/server.js'), 'utf8'), big)
+  t.ok(existsSync(join(dest, '.platform/nginx/conf.d/timeouts.conf')))
+})
+
+t.test('without optional parts: no cron.yaml, no config/, no .platform/', async (t) => {
+  const { 'cron.yaml': _c, config: _g, '.platform': _p, ...rest } = project
+  const root = fixture(t, rest)
+  const out = join(fixture(t, {}), 'b.zip')
+  await run(process.execPath, [script, '--root', root, '--out', out])
+  const names = readZip(readFileSync(out)).map((e) => e.name)
+  t.notOk(names.some((n) => n.startsWith('config') || n.startsWith('.platform') || n === 'cron.yaml'))
+  t.ok(names.includes('dist/service/server.js'))
+})
+
+t.test('missing pieces are clear errors, and nothing is written', async (t) => {
+  const cases: [string, Tree, RegExp][] = [
+    ['no dist', (({ dist: _d, ...r }) => r)(project), /dist\/ is missing .*run "npm run build" first/],
+    ['no Procfile', (({ Procfile: _p, ...r }) => r)(project), /Procfile is missing/],
+    ['no lock file', (({ 'package-lock.json': _l, ...r }) => r)(project), /package-lock\.json is missing/],
+    ['no .ebextensions', (({ '.ebextensions': _e, ...r }) => r)(project), /\.ebextensions\/ is missing/],
+    ['stale build', { ...project, dist: { 'index.js': '' } }, /the Procfile starts dist\/service\/server\.js, which does not exist/],
+  ]
+  for (const [name, tree, re] of cases) {
+    const root = fixture(t, tree)
+    const out = join(fixture(t, {}), 'b.zip')
+    const err = (await run(process.execPath, [script, '--root', root, '--out', out]).catch((e: unknown) => e)) as {
+      code: number
+      stderr: string
+    }
+    t.equal(err.code, 1, name)
+    t.match(err.stderr, re, name)
+    t.notOk(existsSync(out), `${name}: no zip`)
+  }
+  const bad = (await run(process.execPath, [script, '--outt', 'x']).catch((e: unknown) => e)) as { code: number; stderr: string }
+  t.equal(bad.code, 1)
+  t.match(bad.stderr, /unknown or incomplete argument "--outt"/)
+})
+
+t.test('the repository itself: the files the bundle needs are there', async (t) => {
+  for (const f of ['Procfile', 'cron.yaml', 'package.json', 'package-lock.json', '.ebextensions/01-worker.config', '.platform/nginx/conf.d/worker-timeouts.conf']) {
+    t.ok(existsSync(join(repo, f)), f)
+  }
+  t.match(readFileSync(join(repo, 'Procfile'), 'utf8'), /^web: node dist\/service\/server\.js\n$/)
+  const eb = readFileSync(join(repo, '.ebextensions/01-worker.config'), 'utf8')
+  t.match(eb, /AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: "true"/)
+  const setting = (key: string): number => Number(new RegExp(`\\n\\s+${key}: (\\d+)`).exec(eb)?.[1])
+  const nginx = readFileSync(join(repo, '.platform/nginx/conf.d/worker-timeouts.conf'), 'utf8')
+  const inactivity = setting('InactivityTimeout')
+  t.ok(inactivity > 60, 'long jobs allowed')
+  t.match(nginx, `proxy_read_timeout ${inactivity}s;`, 'nginx read timeout matches InactivityTimeout')
+  t.match(nginx, `proxy_send_timeout ${inactivity}s;`, 'nginx send timeout matches InactivityTimeout')
+  t.ok(setting('VisibilityTimeout') > inactivity, 'a message cannot reappear while its POST is served')
+  t.ok(setting('HttpConnections') <= Number(/AWS_PROCESS_BEANSTALK_WORKER_THREADS: "(\d+)"/.exec(eb)?.[1]), 'sqsd never gets 429 from its own concurrency')
+  for (const key of ['HttpPath', 'MimeType', 'HttpConnections', 'InactivityTimeout', 'VisibilityTimeout', 'ErrorVisibilityTimeout', 'MaxRetries']) {
+    t.match(eb, new RegExp(`#[^\\n]*\\n\\s+${key}: `), `${key} is set, with a comment above it`)
+  }
+})
