@@ -109,7 +109,12 @@ function tryLoad(req: NodeJS.Require, id: string): { file: string; exports: unkn
   } catch {
     return undefined // not installed there, or an old @smithy/core without the ./client entry
   }
-  return { file, exports: req(file) }
+  try {
+    return { file, exports: req(file) }
+  } catch (err) {
+    // Skipping it would leave that copy's clients silently unpublished: say which file is broken instead.
+    throw new SdkInstrumentationError(`${file} could not be loaded (${(err as Error).message}); reinstall it.`)
+  }
 }
 
 function clientPrototypeOf(exports: unknown): SdkClientPrototype | undefined {

@@ -126,3 +126,16 @@ t.test('a base class closed to new properties is left as it was', async (t) => {
   t.equal(SealedBase.prototype.send, original)
   t.notOk(isSdkInstrumented(SealedBase))
 })
+
+t.test('a broken copy is named, not skipped', async (t) => {
+  const broken = mkdtempSync(join(tmpdir(), 'fastify-aws-broken-'))
+  t.teardown(() => rmSync(broken, { recursive: true, force: true }))
+  const dir = join(broken, 'node_modules', '@smithy', 'smithy-client')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@smithy/smithy-client', main: 'client.js' }))
+  writeFileSync(join(dir, 'client.js'), 'throw new Error("half-installed")')
+  t.throws(() => instrumentSdkOperations({ searchFrom: [broken] }), {
+    code: 'FASTIFY_AWS_SDK_INSTRUMENTATION',
+    message: /client\.js could not be loaded \(half-installed\); reinstall it/,
+  })
+})
