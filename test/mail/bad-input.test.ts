@@ -126,3 +126,11 @@ t.test('a closed mailer refuses to send', async (t) => {
   await t.rejects(mailer.send(ok), { code: 'FASTIFY_AWS_MAILER', message: /closed/ })
   t.equal(ses.calls.length, 0)
 })
+
+t.test('an aborted send is a delivery failure and nothing is stored', async (t) => {
+  const mailer = mailerFor(t, ses)
+  const controller = new AbortController()
+  controller.abort()
+  await t.rejects(mailer.send(ok, { signal: controller.signal }), { code: 'FASTIFY_AWS_MAIL_DELIVERY', sesCode: 'AbortError' })
+  t.same(await ses.store(), [])
+})

@@ -212,3 +212,14 @@ t.test('compose() gives the exact MIME and envelope without sending', async (t) 
   t.match(composed.raw.toString(), /Subject: Preview/)
   t.equal(ses.calls.length, 0)
 })
+
+t.test('close() waits for sends in flight, then refuses new ones', async (t) => {
+  const mailer = mailerFor(t, ses, { from: 'app@example.com' })
+  const sending = mailer.send({ to: 'ann@example.com', text: 'in flight' })
+  const closing = mailer.close()
+  const sent = await sending
+  await closing
+  t.equal((await ses.store())[0]?.messageId, sent.messageId, 'the send in flight completed')
+  await t.rejects(mailer.send({ to: 'ann@example.com', text: 'late' }), { code: 'FASTIFY_AWS_MAILER' })
+  await t.rejects(mailer.deliverLater({ to: 'ann@example.com', text: 'late' }), { code: 'FASTIFY_AWS_MAILER' })
+})
