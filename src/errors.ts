@@ -120,6 +120,11 @@ export const SessionStoreError = createError<'FASTIFY_AWS_SESSION_STORE', [strin
   'FASTIFY_AWS_SESSION_STORE',
   'Session %s failed: %s',
 )
+/** The session holds something JSON cannot carry (a BigInt, a circular reference); nothing was written. */
+export const SessionDataError = createError<'FASTIFY_AWS_SESSION_DATA', [string, { cause: unknown }?]>(
+  'FASTIFY_AWS_SESSION_DATA',
+  'The session cannot be stored as JSON (%s): nothing was saved. Keep only JSON values (strings, numbers, booleans, arrays, plain objects) in the session.',
+)
 /** Garbage collection could not delete some expired sessions after retrying. */
 export const SessionGcError = createError<'FASTIFY_AWS_SESSION_GC', [number, number]>(
   'FASTIFY_AWS_SESSION_GC',

@@ -21,10 +21,20 @@ export type SessionErrorHandler = (error: Error, context: SessionErrorContext) =
 /** Errors the default handler always rethrows: they are bugs or misconfiguration, never a passing outage. */
 const ALWAYS_RAISED = new Set([
   'FASTIFY_AWS_SESSION_TOO_LARGE',
+  'FASTIFY_AWS_SESSION_DATA',
   'FASTIFY_AWS_SESSION_TABLE_MISSING',
   'FASTIFY_AWS_SESSION_LOCK_TIMEOUT',
   'FASTIFY_AWS_SESSION_LOCK_LOST',
 ])
+
+/** What carrying on after a failed operation means, for the log line. */
+const CONSEQUENCE: Record<SessionOperation, string> = {
+  get: 'Loading the session from DynamoDB failed; this request runs with an empty session and keeps its cookie',
+  set: 'Saving the session to DynamoDB failed; the changes of this request are not stored',
+  touch: 'Moving the session expiry in DynamoDB failed; it is tried again on a later request',
+  destroy: 'Deleting the session from DynamoDB failed; it stays until it expires',
+  unlock: 'Releasing the session lock failed; it is taken over after lock_expiry_time',
+}
 
 /** Client-fault errors that still mean "try later", not "fix your setup". */
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'])
@@ -42,7 +52,7 @@ export function isConfigurationError(error: Error): boolean {
 
 /**
  * The default handler: rethrows errors that mean a bug or misconfiguration ({@link isConfigurationError}: item
- * too large, table missing, lock timeout or lost, a request DynamoDB rejects, denied access), and every error when
+ * too large or not JSON, table missing, lock timeout or lost, a request DynamoDB rejects, denied access), and every error when
  * `raiseErrors`; otherwise (network failures, 5xx, throttling) logs the error and carries on, so a DynamoDB outage
  * answers without a session instead of failing every request. (The Ruby default handler swallows every other
  * error, and writes it to `rack.errors` only when it has a Rack env; this one always logs.)
@@ -50,9 +60,6 @@ export function isConfigurationError(error: Error): boolean {
 export function defaultErrorHandler(options: { raiseErrors: boolean; logger?: PinoLike | undefined }): SessionErrorHandler {
   return (error, context) => {
     if (options.raiseErrors || isConfigurationError(error)) throw error
-    options.logger?.error(
-      { err: error, operation: context.operation, table: context.tableName },
-      `DynamoDB session ${context.operation} failed; answering without the session`,
-    )
+    options.logger?.error({ err: error, operation: context.operation, table: context.tableName }, CONSEQUENCE[context.operation])
   }
 }

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { Session } from 'fastify'
 import type { SessionStore } from '@fastify/session'
 import { clientOrCreate, loadAwsClientOptions } from '../aws/index.js'
-import { SessionTooLargeError } from '../errors.js'
+import { SessionDataError, SessionTooLargeError } from '../errors.js'
 import { defaultErrorHandler, type SessionErrorHandler, type SessionOperation } from './error-handler.js'
 import { expireAtFor, isExpired, type ExpiryPolicy } from './expiry.js'
 import { MAX_ITEM_BYTES, itemBytes, type StoredItem } from './item.js'
@@ -162,11 +162,18 @@ export class DynamoDbSessionStore implements SessionStore {
    * Saves a session: a full write when it differs from what `loaded` says was read (or nothing was read), else an
    * expiry-only write when `touch_after` has passed since the last write, else a lock release when one is held,
    * else nothing. `loaded` is updated so a second save in the same request does not repeat the write.
-   * @throws SessionTooLargeError before any call when the item would exceed 400 KB (a held lock is released).
+   * @throws SessionTooLargeError before any call when the item would exceed 400 KB, SessionDataError when the
+   *   session is not JSON-serializable (a held lock is released in both cases).
    */
   async save(sessionId: string, session: object, loaded?: LoadedSession): Promise<SaveOutcome> {
     const now = Date.now()
-    const data = serializeSession(session)
+    let data: string
+    try {
+      data = serializeSession(session)
+    } catch (err) {
+      await this.release(loaded)
+      throw new SessionDataError((err as Error).message, { cause: err })
+    }
     const guard: WriteGuard =
       loaded?.lockHeld && loaded.lockOwner !== undefined
         ? { kind: 'owner', owner: loaded.lockOwner }

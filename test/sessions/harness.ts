@@ -49,7 +49,7 @@ export type LogLines = Array<Record<string, unknown>>
 
 /**
  * A Fastify app with the session plugin and a few routes, listening on 127.0.0.1:
- * `POST /login {user}`, `GET /me`, `POST /logout`, `POST /count` (adds 1 after `?wait=ms`, or once `gate()` resolves with `?gate=1`), `POST /big?kb=`.
+ * `POST /login {user}`, `GET /me`, `POST /logout`, `POST /count` (adds 1 after `?wait=ms`, or once `gate()` resolves with `?gate=1`), `POST /big?kb=`, `POST /bigint`.
  */
 export async function startApp(
   options: DynamoDbSessionPluginOptions,
@@ -82,6 +82,10 @@ export async function startApp(
   })
   app.post<{ Querystring: { kb: string } }>('/big', async (req) => {
     req.session.set('big', 'x'.repeat(Number(req.query.kb) * 1024))
+    return { ok: true }
+  })
+  app.post('/bigint', async (req) => {
+    req.session.set('count', 1n as unknown as number) // JSON cannot carry it
     return { ok: true }
   })
   await app.listen({ port: 0, host: '127.0.0.1' })

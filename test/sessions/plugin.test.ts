@@ -146,6 +146,18 @@ t.test('a session over 400 KB is a clear error and the stored session stays inta
   t.equal((await browser.send('POST', '/big?kb=390')).status, 200, 'a session just under the limit is saved')
 })
 
+t.test('a session JSON cannot carry is a clear error and the stored session stays intact', async (t) => {
+  const browser = new Browser(url)
+  await browser.send('POST', '/login', { user: 'bigint' })
+  const id = sessionIdOf(browser.jar.get('sessionId')!)
+  const before = await readSessionItem(client, TABLE, id)
+  const answer = await browser.send('POST', '/bigint')
+  t.equal(answer.status, 500)
+  t.equal(answer.body.code, 'FASTIFY_AWS_SESSION_DATA')
+  t.match(answer.body.message, /cannot be stored as JSON \(Do not know how to serialize a BigInt\)/)
+  t.same(await readSessionItem(client, TABLE, id), before)
+})
+
 t.test('DynamoDB unavailable: logged, answered without the session, cookie kept', async (t) => {
   const deadPort = await freePort()
   const dead = countedClient(`http://127.0.0.1:${deadPort}`, 1)
