@@ -34,4 +34,4 @@ export { startDevStack, type DevStack, type DevStackOptions, type DevAppContext 
 export { devOptions, devConfigSource, loadDevOptions } from './dev-options.js'
 export { DEV_STATE_FILE, readDevState, writeDevState, removeDevState, type DevState } from './state-file.js'
 export { resolveTargetQueue, type TargetQueue, type TargetQueueInput } from './target-queue.js'
-export { listenForStop, type StopListener } from './signals.js'
+export { listenForStop, REPEATED_SIGNAL_WINDOW_MS, type StopListener } from './signals.js'

@@ -9,20 +9,31 @@ export interface StopListener {
 }
 
 /**
- * Listens for SIGINT and SIGTERM. The first resolves `stopped`; a second one, while the caller shuts down,
- * calls `force` (default: exit with 130 at once), for when a clean stop hangs.
+ * A Ctrl-C reaches the whole process group, and `npm run` also forwards it to its child: one key press can
+ * arrive twice within milliseconds. A repeat inside this window is that same press, not a second one.
+ */
+export const REPEATED_SIGNAL_WINDOW_MS = 1000
+
+/**
+ * Listens for SIGINT and SIGTERM. The first resolves `stopped`; a second one (later than
+ * {@link REPEATED_SIGNAL_WINDOW_MS}), while the caller shuts down, calls `force` (default: exit with 130 at
+ * once), for when a clean stop hangs.
  */
 export function listenForStop(
   force: (signal: NodeJS.Signals) => void = () => process.exit(130),
   proc: Pick<NodeJS.Process, 'on' | 'off'> = process,
+  now: () => number = Date.now,
 ): StopListener {
-  let received = false
+  let firstAt: number | undefined
   let resolveStopped!: (signal: NodeJS.Signals) => void
   const stopped = new Promise<NodeJS.Signals>((resolve) => (resolveStopped = resolve))
   const handler = (signal: NodeJS.Signals): void => {
-    if (received) return force(signal)
-    received = true
-    resolveStopped(signal)
+    if (firstAt === undefined) {
+      firstAt = now()
+      resolveStopped(signal)
+    } else if (now() - firstAt > REPEATED_SIGNAL_WINDOW_MS) {
+      force(signal)
+    }
   }
   proc.on('SIGINT', handler)
   proc.on('SIGTERM', handler)

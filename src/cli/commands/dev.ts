@@ -37,7 +37,7 @@ Daemon options, as "fastify-aws sqsd" (FASTIFY_AWS_SQSD_* and config/sqsd.yml al
   --mime-type, --http-connections, --connect-timeout, --inactivity-timeout, --visibility-timeout,
   --error-visibility-timeout, --max-retries, --retention-period, --wait-time
 
-Ctrl-C (SIGINT) or SIGTERM stops everything cleanly; a second Ctrl-C exits at once.
+Ctrl-C (SIGINT) or SIGTERM stops everything cleanly; a second Ctrl-C (a second later) exits at once.
 `
 
 const command: Command = {

@@ -1,0 +1,30 @@
+// One Ctrl-C stops cleanly (even when npm relays it a second time); a later second one forces the exit.
+import { EventEmitter } from 'node:events'
+import t from 'tap'
+import { listenForStop } from '../../src/dev/signals.js'
+
+function fakeProcess() {
+  const emitter = new EventEmitter()
+  return {
+    proc: emitter as unknown as Pick<NodeJS.Process, 'on' | 'off'>,
+    send: (signal: NodeJS.Signals) => emitter.emit(signal, signal),
+    listeners: () => emitter.listenerCount('SIGINT') + emitter.listenerCount('SIGTERM'),
+  }
+}
+
+t.test('the first signal resolves; a relayed copy is ignored; a later one forces', async (t) => {
+  const p = fakeProcess()
+  let clock = 1000
+  const forced: string[] = []
+  const stop = listenForStop((s) => void forced.push(s), p.proc, () => clock)
+  p.send('SIGINT')
+  t.equal(await stop.stopped, 'SIGINT')
+  clock += 5
+  p.send('SIGINT')
+  t.same(forced, [], 'the same Ctrl-C relayed by npm does not force')
+  clock += 2000
+  p.send('SIGTERM')
+  t.same(forced, ['SIGTERM'], 'a second signal later forces the exit')
+  stop.dispose()
+  t.equal(p.listeners(), 0, 'dispose removes the handlers')
+})
