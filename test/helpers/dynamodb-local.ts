@@ -18,11 +18,11 @@ const cacheRoot = join(repoRoot, '.dynamodb-local')
 const emulatorDir = join(cacheRoot, DYNAMODB_LOCAL_PACKAGE.replace('@', '-'), 'emulator')
 
 /** Says how to get Java when it is missing, instead of a bare ENOENT. */
-export function assertJava(): void {
-  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' })
+export function assertJava(java = 'java'): void {
+  const probe = spawnSync(java, ['-version'], { encoding: 'utf8' })
   if (probe.error !== undefined || probe.status !== 0) {
     throw new Error(
-      'DynamoDB Local needs a Java 17 runtime, and `java` was not found on PATH. ' +
+      `DynamoDB Local needs a Java 17 runtime, and \`${java}\` was not found or does not run. ` +
         'Install it (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`), then run the tests again.',
     )
   }

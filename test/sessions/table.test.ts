@@ -8,8 +8,12 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { Writable } from 'node:stream'
 import { main } from '../../src/cli/main.js'
-import { startDynamoDbLocal } from '../helpers/dynamodb-local.js'
+import { assertJava, startDynamoDbLocal } from '../helpers/dynamodb-local.js'
 import { Browser, countedClient, readSessionItem, sessionIdOf, setNumbers, startApp } from './harness.js'
+
+t.test('without Java the DynamoDB Local tests fail saying how to install it', async (t) => {
+  t.throws(() => assertJava('/nonexistent/java'), { message: /needs a Java 17 runtime.*apt-get install openjdk-17-jre-headless/ })
+})
 
 const local = await startDynamoDbLocal()
 t.teardown(() => local.close())
