@@ -139,6 +139,17 @@ t.test('fastify-aws sessions collect-garbage prints progress and the count', asy
   t.match(out.join(''), /Deleted 4 expired sessions \(6 scanned\)\./)
   t.equal(await count('gc5'), 2)
 
+  out.length = 0
+  const fromFile = await main({
+    argv: ['sessions', 'collect-garbage', '--config-file', 'sessions.yml', '--endpoint', ddb.endpoint, '--region', 'us-east-1', '--quiet'],
+    env: {},
+    cwd: t.testdir({ 'sessions.yml': 'table_name: gc5\n', config: { 'aws.yml': 'access_key_id: test\nsecret_access_key: test\n' } }),
+    stdout: sink(out),
+    stderr: sink(err),
+  })
+  t.equal(fromFile, 0, err.join(''))
+  t.equal(out.join(''), 'Deleted 0 expired sessions (2 scanned).\n', '--config-file names the table; --quiet prints only the count')
+
   const bad = await main({
     argv: ['sessions', 'collect-garbage', '--max-age', 'soon'],
     env: {},
