@@ -54,7 +54,7 @@ export function readYamlSource(
   }
   let doc: unknown
   try {
-    doc = yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA })
+    doc = yaml.load(text, { filename: file, schema: SCHEMA })
   } catch (err) {
     throw new ConfigFileError(file, (err as Error).message.split('\n')[0] ?? String(err))
   }
@@ -64,6 +64,13 @@ export function readYamlSource(
   }
   return { file, data: interpolate(doc as Record<string, unknown>, env, file, '') as Record<string, unknown> }
 }
+
+/**
+ * YAML 1.2 core types (no timestamps: `2025-01-01` stays a string) plus merge keys, so `<<: *defaults` works as it
+ * does in the Ruby gems' YAML files (Psych); without it `<<` was read as a literal, unknown key.
+ */
+// js-yaml exports its built-in types at runtime (`yaml.types`); @types/js-yaml does not declare them.
+const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] })
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g
 

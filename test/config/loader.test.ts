@@ -393,3 +393,25 @@ t.test('the YAML data is returned after interpolation, for nested sections', asy
   const ok = fixture(t, { config: { 'widget.yml': 'name: "${N:-dflt}"\n' } })
   t.same(load({ cwd: ok }).yaml, { name: 'dflt' })
 })
+
+t.test('YAML merge keys (<<: *anchor) work as in Ruby; dates stay strings', async (t) => {
+  const cwd = fixture(t, {
+    config: {
+      'widget.yml': yml([
+        'limits: &shared',
+        '  a: 1',
+        '  b: 2',
+        'name: 2025-01-01',
+        'threads: 3',
+      ]),
+      'other.yml': yml(['limits:', '  <<: { a: 1, b: 2 }', '  b: 5']),
+    },
+  })
+  const c = load({ cwd })
+  t.same(c.values.limits, { a: 1, b: 2 })
+  t.equal(c.values.name, '2025-01-01', 'no timestamp type: a date-like value is text')
+  const merged = load({ cwd, code: { configFile: 'config/other.yml' } })
+  t.same(merged.values.limits, { a: 1, b: 5 }, 'merged, and the explicit key wins')
+  const anchored = fixture(t, { config: { 'widget.yml': yml(['limits: &l { a: 1 }', 'name: x', '<<: { threads: 9 }']) } })
+  t.equal(load({ cwd: anchored }).values.threads, 9, 'a top-level merge sets options')
+})
