@@ -11,4 +11,5 @@ export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   ['enqueue', async () => (await import('./commands/enqueue.js')).default],
   ['cron', async () => (await import('./commands/cron.js')).default],
   ['sessions', async () => (await import('./commands/sessions.js')).default],
+  ['mail', async () => (await import('./commands/mail.js')).default],
 ])
