@@ -11,6 +11,9 @@ import { main } from '../../src/cli/main.js'
 import { assertJava, startDynamoDbLocal } from '../helpers/dynamodb-local.js'
 import { Browser, countedClient, readSessionItem, sessionIdOf, setNumbers, startApp } from './harness.js'
 
+// A cold JVM on a busy machine can take a while to start; the default 120 s per file is too tight here.
+t.setTimeout(300_000)
+
 t.test('without Java the DynamoDB Local tests fail saying how to install it', async (t) => {
   t.throws(() => assertJava('/nonexistent/java'), { message: /needs a Java 17 runtime.*apt-get install openjdk-17-jre-headless/ })
 })
