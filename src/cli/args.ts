@@ -20,7 +20,7 @@ export function parseFlags<O extends FlagSpec>(
 /** Reads a whole-number flag value, or throws a usage error naming the flag and the value. */
 export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined
-  if (!/^\d+$/.test(value) || Number(value) < min) {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
     throw new CliUsageError(`--${name} takes a whole number >= ${min}, got "${value}".`)
   }
   return Number(value)

@@ -144,4 +144,5 @@ t.test('parseFlags / intFlag', async (t) => {
   t.throws(() => intFlag('n', '0', 1), { message: '--n takes a whole number >= 1, got "0".' })
   t.throws(() => intFlag('n', '-1'), { code: 'FASTIFY_AWS_CLI_USAGE' })
   t.throws(() => intFlag('n', '1.5'), { code: 'FASTIFY_AWS_CLI_USAGE' })
+  t.throws(() => intFlag('n', '99999999999999999999'), { code: 'FASTIFY_AWS_CLI_USAGE' }, 'beyond a safe integer (it would round)')
 })
