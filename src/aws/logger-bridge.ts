@@ -40,10 +40,25 @@ export function sdkLoggerFor(logger: PinoLike, level: SdkLogLevel = 'info', comp
 function write(logger: PinoLike, level: Exclude<SdkLogLevel, 'silent'>, content: unknown[]): void {
   const [first, ...rest] = content
   if (first !== null && typeof first === 'object' && !(first instanceof Error)) {
-    logger[level](first, rest.length ? rest.map(String).join(' ') : undefined)
+    logger[level](first, rest.length ? join(rest) : undefined)
   } else if (first instanceof Error) {
-    logger[level]({ err: first }, rest.length ? rest.map(String).join(' ') : first.message)
+    logger[level]({ err: first }, rest.length ? join(rest) : first.message)
   } else {
-    logger[level](content.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(' '))
+    logger[level](join(content))
   }
+}
+
+/** Text of the remaining arguments: strings as they are, anything else as JSON (never "[object Object]"), never throwing. */
+function join(parts: unknown[]): string {
+  return parts
+    .map((c) => {
+      if (typeof c === 'string') return c
+      if (c instanceof Error) return `${c.name}: ${c.message}`
+      try {
+        return JSON.stringify(c) ?? String(c)
+      } catch {
+        return String(c) // cycles, BigInt
+      }
+    })
+    .join(' ')
 }

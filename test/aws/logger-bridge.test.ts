@@ -66,6 +66,12 @@ t.test('shapes: an object is merged, an Error is err, text is joined', async (t)
   t.match(lines[2], { level: 50, msg: 'context', err: { type: 'Error', message: 'boom' } })
   t.match(lines[3], { level: 40, msg: 'only error', err: { message: 'only error' } })
   t.match(lines[4], { level: 20, msg: 'endpoints {"a":1} 3' })
+  const cyclic: Record<string, unknown> = {}
+  cyclic.self = cyclic
+  sdk.info({ clientName: 'c' }, { detail: 1 }, new TypeError('bad'))
+  sdk.info('cycle', cyclic, 5n)
+  t.match(lines[5], { clientName: 'c', msg: '{"detail":1} TypeError: bad' }, 'objects after the first are JSON, not [object Object]')
+  t.match(lines[6], { msg: 'cycle [object Object] 5' }, 'what JSON cannot show does not throw')
 })
 
 async function sqsStandIn(t: Test, status: number) {
