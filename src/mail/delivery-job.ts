@@ -12,7 +12,9 @@ export class SesDeliveryJob extends Job {
 
   /** Sends `message` with mailer `mailerName`; resolves to the SES MessageId. */
   async perform(mailerName: string, message: JsonMailMessage): Promise<string> {
-    const sent = await findMailer(mailerName).send(fromJsonMessage(message), { signal: this.context.signal })
+    // No abort on shutdown: a send takes a moment, and cutting the request after SES accepted the mail would
+    // report a failure and send it a second time on redelivery.
+    const sent = await findMailer(mailerName).send(fromJsonMessage(message))
     return sent.messageId
   }
 }
