@@ -71,10 +71,23 @@ export function prepareJob(message: string | Buffer | JobEnvelope, registry: Job
 /** Runs a prepared job; never throws: failures come back as `retry`, `failed` or `discarded`. */
 export async function performJob(prepared: PreparedJob, options: RunJobOptions): Promise<JobRun> {
   const { envelope, job, args } = prepared
-  const attempt = envelope.executions + Math.max(1, options.delivery.receiveCount ?? 1)
+  // A receive count that is not a whole number >= 1 (NaN from a bad header, 0) counts as the first delivery:
+  // NaN would make `attempt >= attempts` never true, so the job would be retried for ever.
+  const receiveCount = options.delivery.receiveCount
+  const attempt = envelope.executions + (Number.isSafeInteger(receiveCount) && receiveCount! >= 1 ? receiveCount! : 1)
   const logger = options.logger ?? silentLogger
   const log = logger.child({ job_class: envelope.job_class, job_id: envelope.job_id })
-  const instance = new job()
+  const base = { jobClass: envelope.job_class, jobId: envelope.job_id, queueName: envelope.queue_name, attempt }
+  let instance: InstanceType<typeof job>
+  try {
+    instance = new job()
+  } catch (thrown) {
+    // A constructor that throws is a failed run like any other (performJob never throws).
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown))
+    const run: JobRun = { ...base, ...decideFailure(error, attempt, job), durationMs: 0, error }
+    logRun(logger, run)
+    return run
+  }
   attachContext(instance, {
     jobId: envelope.job_id,
     providerJobId: envelope.provider_job_id ?? options.delivery.messageId ?? null,
@@ -92,7 +105,6 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   const perform = (): Promise<unknown> => Promise.resolve((instance.perform as (...a: JobArgument[]) => unknown)(...args))
   const started = performance.now()
   let run: JobRun
-  const base = { jobClass: envelope.job_class, jobId: envelope.job_id, queueName: envelope.queue_name, attempt }
   try {
     const result = jobPerformChannel.hasSubscribers
       ? await jobPerformChannel.tracePromise(perform, { ...base, delivery: options.delivery })

@@ -127,6 +127,9 @@ t.test('attempt = executions + receiveCount (receive count at least 1)', async (
     [2, 1, 3],
     [2, 2, 4],
     [0, 0, 1],
+    [1, Number.NaN, 2],
+    [0, 2.5, 1],
+    [0, -3, 1],
   ]
   for (const [executions, receiveCount, attempt] of cases) {
     const run = await runJob(body('EchoJob', [], { executions }), {
@@ -263,4 +266,21 @@ t.test('performNow runs inline: result, rejection, discard', async (t) => {
   t.equal(lastContext?.queueName, 'echo', "the job's own queue")
   await t.rejects(FailingJob.performNow('boom'), { message: 'failure boom' })
   t.equal(await FailingJob.performNow('discard'), undefined, 'a discarded run resolves')
+})
+
+t.test('a job whose constructor throws is a failed run, not a rejection', async (t) => {
+  class BadCtorJob extends Job {
+    static override readonly jobName = 'BadCtorJob'
+    static override retry = { attempts: 2 }
+    constructor() {
+      super()
+      throw new Error('cannot build')
+    }
+    async perform(): Promise<void> {}
+  }
+  const r = new JobRegistry().register(BadCtorJob)
+  const { logger, lines } = capture()
+  const run = await runJob(body('BadCtorJob'), { registry: r, logger, delivery: { transport: 'poller', receiveCount: 2 } })
+  t.match(run, { outcome: 'failed', attempt: 2, error: { message: 'cannot build' } })
+  t.match(lines.filter((l) => 'outcome' in l), [{ outcome: 'failed', err: { message: 'cannot build' } }], 'logged once')
 })
