@@ -65,6 +65,7 @@ const plugin: FastifyPluginAsync<DynamoDbSessionPluginOptions> = async (fastify,
     throw err
   }
   if (!givenStore) fastify.addHook('onClose', async () => store.close())
+  store.saveEmptySessions = saveUninitialized ?? false
 
   // Registered before @fastify/session's onSend, so it runs first (see keepCookieWhenStoreUnavailable).
   const storeUnavailable = new WeakSet<FastifyRequest>()

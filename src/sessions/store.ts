@@ -59,6 +59,12 @@ export class DynamoDbSessionStore implements SessionStore {
   readonly ownsClient: boolean
   /** The table operations. */
   readonly table: SessionTable
+  /**
+   * Whether a new session with nothing in it is written when `set` is asked to (default true, as any store).
+   * The plugin sets it to its `saveUninitialized` (false by default): then the empty session `regenerate()` saves
+   * before the handler fills it costs no write, since @fastify/session would not keep it anyway.
+   */
+  saveEmptySessions = true
   readonly #errorHandler: SessionErrorHandler
   readonly #expiry: ExpiryPolicy
   readonly #lock: LockPolicy | undefined
@@ -186,6 +192,7 @@ export class DynamoDbSessionStore implements SessionStore {
       loaded?.createdAt ?? now / 1000,
       cookieExpiry((session as { cookie?: unknown }).cookie),
     )
+    if (loaded === undefined && !this.saveEmptySessions && isEmpty(session)) return 'skipped'
     let outcome: SaveOutcome
     if (loaded === undefined || data !== loaded.data) {
       const size = itemBytes(this.table.layout, sessionId, data, guard.kind === 'owner')
@@ -257,4 +264,9 @@ export class DynamoDbSessionStore implements SessionStore {
       return thrown instanceof Error ? thrown : new Error(String(thrown))
     }
   }
+}
+
+/** True when a session has no field of its own (only its cookie). */
+function isEmpty(session: object): boolean {
+  return Object.keys(session).every((key) => key === 'cookie')
 }

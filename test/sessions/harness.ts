@@ -49,7 +49,7 @@ export type LogLines = Array<Record<string, unknown>>
 
 /**
  * A Fastify app with the session plugin and a few routes, listening on 127.0.0.1:
- * `POST /login {user}`, `GET /me`, `POST /logout`, `POST /count` (adds 1 after `?wait=ms`, or once `gate()` resolves with `?gate=1`), `POST /big?kb=`, `POST /bigint`.
+ * `POST /login {user}`, `POST /login-regenerate {user}` (new id first), `GET /me`, `POST /logout`, `POST /count` (adds 1 after `?wait=ms`, or once `gate()` resolves with `?gate=1`), `POST /big?kb=`, `POST /bigint`.
  */
 export async function startApp(
   options: DynamoDbSessionPluginOptions,
@@ -65,6 +65,11 @@ export async function startApp(
   const app = Fastify({ logger: { level: 'warn', stream } })
   await app.register(dynamoDbSessions, { secret: SECRET, configLoad: { env: {}, cwd: '/nonexistent' }, ...options })
   app.post<{ Body: { user: string } }>('/login', async (req) => {
+    req.session.set('user', req.body.user)
+    return { ok: true }
+  })
+  app.post<{ Body: { user: string } }>('/login-regenerate', async (req) => {
+    await req.session.regenerate()
     req.session.set('user', req.body.user)
     return { ok: true }
   })

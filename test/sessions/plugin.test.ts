@@ -55,6 +55,21 @@ t.test('write economy: DynamoDB calls per request', async (t) => {
   }
   t.same(await callsDuring(() => browser.send('POST', '/count')), ['GetItem', 'UpdateItem'], 'changed session: one read, one write')
   t.same(await callsDuring(() => browser.send('POST', '/logout')), ['GetItem', 'DeleteItem'], 'logout: one read, one delete')
+
+  const careful = new Browser(url)
+  t.same(
+    await callsDuring(() => careful.send('POST', '/login-regenerate', { user: 'dan' })),
+    ['DeleteItem', 'UpdateItem'],
+    'login with regenerate(), new visitor: the old id is deleted, the filled session written once (not the empty one)',
+  )
+  const firstId = careful.jar.get('sessionId')
+  t.same(
+    await callsDuring(() => careful.send('POST', '/login-regenerate', { user: 'dan' })),
+    ['GetItem', 'DeleteItem', 'UpdateItem'],
+    'login with regenerate(), existing session: read, delete, one write',
+  )
+  t.not(careful.jar.get('sessionId'), firstId, 'a new id')
+  t.same((await careful.send('GET', '/me')).body, { user: 'dan', count: 0 })
 })
 
 t.test('an unchanged session is touched once touch_after has passed', async (t) => {
