@@ -6,7 +6,6 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
@@ -18,6 +17,7 @@ import type { CronEntry } from '../worker/cron-yaml.js'
 import type { Clock } from './clock.js'
 import { CronScheduler } from './cron-scheduler.js'
 import { queueNameOf, sqsdRequest } from './headers.js'
+import { DeleteBatcher } from './delete-batcher.js'
 import { createSqsdAgent, postToApp, type PostOutcome } from './http-post.js'
 import type { SqsdSettings } from './options.js'
 import { sendScheduledTask } from './scheduled-message.js'
@@ -68,6 +68,7 @@ export class SqsdDaemon {
   readonly #queueName: string
   readonly #slots: DeliverySlots
   readonly #agent: Agent
+  readonly #deletes: DeleteBatcher
   readonly #stopPolling = new AbortController()
   readonly #abortPosts = new AbortController()
   readonly #pollers: Promise<void>[] = []
@@ -83,6 +84,7 @@ export class SqsdDaemon {
     this.#log = options.logger.child({ component: 'sqsd', queue: this.#queueName })
     this.#slots = new DeliverySlots(options.settings.httpConnections)
     this.#agent = createSqsdAgent(options.settings.httpConnections)
+    this.#deletes = new DeleteBatcher(options.sqs, options.queueUrl, this.#log)
     // Every POST in flight and every poller listens on these signals: up to HttpConnections (100) listeners each.
     setMaxListeners(0, this.#stopPolling.signal, this.#abortPosts.signal)
   }
@@ -141,6 +143,7 @@ export class SqsdDaemon {
       this.#abortPosts.abort()
       await this.#slots.whenIdle()
     }
+    await this.#deletes.flush()
     this.#agent.destroy()
     this.#log.info(this.stats, 'sqsd stopped')
   }
@@ -255,9 +258,7 @@ export class SqsdDaemon {
     if (outcome.kind === 'response' && outcome.status === 200) {
       this.#stats.succeeded++
       log.info({ status, durationMs, receiveCount }, `${job ?? 'message'} → 200 in ${durationMs} ms`)
-      await this.#settle(log, 'DeleteMessage', () =>
-        this.#o.sqs.send(new DeleteMessageCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle })),
-      )
+      this.#deletes.add(message.ReceiptHandle ?? '', message.MessageId)
       return
     }
     this.#stats.failed++
@@ -277,7 +278,7 @@ export class SqsdDaemon {
     )
   }
 
-  // Delete or visibility change; a failure only delays the message (it comes back after VisibilityTimeout).
+  // A failed visibility change only delays the retry: the message comes back after VisibilityTimeout instead.
   async #settle(log: PinoLike, operation: string, call: () => Promise<unknown>): Promise<void> {
     try {
       await call()
