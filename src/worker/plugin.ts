@@ -205,6 +205,9 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
       return sendLine(reply, 200, `Successfully queued ${kind} ${name}.`)
     }
     const result = await pending
+    // Finished during close: this keep-alive connection would stay open until sqsd/nginx hang up or keepAliveTimeout
+    // (72 s) passes, and server.close() waits for it. Ask the client to reconnect (to another instance) instead.
+    if (closing) reply.header('connection', 'close')
     switch (result.outcome) {
       case 'succeeded':
         return sendLine(reply, 200, `Successfully ran ${kind} ${name}.`)
