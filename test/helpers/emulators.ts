@@ -44,10 +44,10 @@ export async function startDynalite(): Promise<RunningEmulator> {
 
 /** SES v2: aws-ses-v2-local in-process. Sent mail is readable at `${endpoint}/store`. */
 export async function startSes(): Promise<RunningEmulator> {
-  const mod = (await import('aws-ses-v2-local')) as unknown as {
-    default: { default: (c: { host: string; port: number }) => Promise<Server> }
-  }
-  const sesServer = mod.default.default
+  type Start = (c: { host: string; port: number }) => Promise<Server>
+  // A CommonJS module with `exports.default`: one loader hands us that function, another the exports object.
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: Start | { default: Start } }
+  const sesServer = typeof mod.default === 'function' ? mod.default : mod.default.default
   // The library takes a fixed port; ask the OS for a free one first.
   const port = await freePort()
   const server = await sesServer({ host: '127.0.0.1', port })
