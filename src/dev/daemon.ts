@@ -6,18 +6,17 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   ChangeMessageVisibilityCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import type { PinoLike } from '../aws/index.js'
-import { DevConfigError } from '../errors.js'
 import type { CronEntry } from '../worker/cron-yaml.js'
 import type { Clock } from './clock.js'
 import { CronScheduler } from './cron-scheduler.js'
 import { queueNameOf, sqsdRequest } from './headers.js'
 import { DeleteBatcher } from './delete-batcher.js'
+import { checkWorkerQueue } from './queue-check.js'
 import { createSqsdAgent, postToApp, type PostOutcome } from './http-post.js'
 import type { SqsdSettings } from './options.js'
 import { sendScheduledTask } from './scheduled-message.js'
@@ -101,12 +100,17 @@ export class SqsdDaemon {
 
   /**
    * Checks the queue (it exists; FIFO queues take no periodic tasks; warns without a redrive policy), then
-   * starts one long-poller per 10 HttpConnections and the cron timers. Throws {@link DevConfigError}.
+   * starts one long-poller per 10 HttpConnections and the cron timers. Throws `DevConfigError` (see `checkWorkerQueue`).
    */
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
-    await this.#checkQueue()
+    await checkWorkerQueue(
+      this.#o.sqs,
+      this.#o.queueUrl,
+      { maxRetries: this.#s.maxRetries, periodicTasks: (this.#o.cron?.length ?? 0) > 0 },
+      this.#log,
+    )
     const pollers = Math.ceil(this.#s.httpConnections / RECEIVE_BATCH)
     for (let i = 0; i < pollers; i++) this.#pollers.push(this.#poll())
     const cron = this.#o.cron ?? []
@@ -146,39 +150,6 @@ export class SqsdDaemon {
     await this.#deletes.flush()
     this.#agent.destroy()
     this.#log.info(this.stats, 'sqsd stopped')
-  }
-
-  async #checkQueue(): Promise<void> {
-    let attrs: Record<string, string>
-    try {
-      const out = await this.#o.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: this.#o.queueUrl, AttributeNames: ['RedrivePolicy', 'FifoQueue'] }),
-      )
-      attrs = out.Attributes ?? {}
-    } catch (err) {
-      const e = err as Error
-      throw new DevConfigError(
-        `Cannot read queue ${this.#o.queueUrl}: ${e.name}: ${e.message}. Check --queue-url, the region and the SQS endpoint.`,
-      )
-    }
-    if (attrs.FifoQueue === 'true' && (this.#o.cron?.length ?? 0) > 0) {
-      throw new DevConfigError(
-        `Queue ${this.#queueName} is FIFO; Elastic Beanstalk runs no periodic tasks on FIFO worker queues. Drop --cron or use a standard queue.`,
-      )
-    }
-    if (attrs.RedrivePolicy === undefined) {
-      this.#log.warn(
-        'the queue has no redrive policy: a message the app never accepts is retried until SQS drops it (RetentionPeriod)',
-      )
-      return
-    }
-    const max = (JSON.parse(attrs.RedrivePolicy) as { maxReceiveCount?: number | string }).maxReceiveCount
-    if (Number(max) !== this.#s.maxRetries) {
-      this.#log.warn(
-        { queueMaxReceiveCount: Number(max), maxRetries: this.#s.maxRetries },
-        "MaxRetries differs from the queue's redrive policy; the queue's maxReceiveCount decides when a message goes to the dead-letter queue",
-      )
-    }
   }
 
   async #poll(): Promise<void> {

@@ -1,5 +1,5 @@
 // The daemon's options, named and defaulted as Elastic Beanstalk's `aws:elasticbeanstalk:sqsd` namespace.
-import { defineOptions, loadConfig, option, type LoadConfigOptions } from '../config/index.js'
+import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionValues } from '../config/index.js'
 import { DevConfigError } from '../errors.js'
 
 /**
@@ -70,7 +70,8 @@ export interface SqsdSettings {
 
 /** The EB defaults, for library callers that set only a few values. */
 export function defaultSqsdSettings(overrides: Partial<SqsdSettings> = {}): SqsdSettings {
-  return { ...loadSqsdSettings({ env: {}, cwd: '/nonexistent' }).settings, ...overrides }
+  const defaults = Object.fromEntries(Object.entries(sqsdOptions).map(([key, spec]) => [key, spec.default]))
+  return { ...settingsFrom(defaults as OptionValues<typeof sqsdOptions>), ...overrides }
 }
 
 /** Everything {@link loadSqsdSettings} resolves. */
@@ -88,21 +89,21 @@ export interface LoadedSqsdSettings {
  */
 export function loadSqsdSettings(load: LoadConfigOptions<typeof sqsdOptions> = {}): LoadedSqsdSettings {
   const { values: v } = loadConfig(sqsdConfigSource, sqsdOptions, load)
+  return { queueUrl: v.queue_url, cron: v.cron, settings: settingsFrom(v) }
+}
+
+function settingsFrom(v: OptionValues<typeof sqsdOptions>): SqsdSettings {
   return {
-    queueUrl: v.queue_url,
-    cron: v.cron,
-    settings: {
-      httpUrl: parseHttpUrl(v.http_url),
-      mimeType: v.mime_type,
-      httpConnections: v.http_connections,
-      connectTimeout: v.connect_timeout,
-      inactivityTimeout: v.inactivity_timeout,
-      visibilityTimeout: v.visibility_timeout,
-      errorVisibilityTimeout: v.error_visibility_timeout,
-      maxRetries: v.max_retries,
-      retentionPeriod: v.retention_period,
-      waitTime: v.wait_time,
-    },
+    httpUrl: parseHttpUrl(v.http_url),
+    mimeType: v.mime_type,
+    httpConnections: v.http_connections,
+    connectTimeout: v.connect_timeout,
+    inactivityTimeout: v.inactivity_timeout,
+    visibilityTimeout: v.visibility_timeout,
+    errorVisibilityTimeout: v.error_visibility_timeout,
+    maxRetries: v.max_retries,
+    retentionPeriod: v.retention_period,
+    waitTime: v.wait_time,
   }
 }
 
