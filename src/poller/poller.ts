@@ -236,7 +236,8 @@ export class Poller extends EventEmitter<PollerEvents> {
             MaxNumberOfMessages: n,
             WaitTimeSeconds: waitTimeSeconds,
             VisibilityTimeout: this.#options.visibilityTimeout ?? q.settings.visibilityTimeout,
-            MessageSystemAttributeNames: ['All'],
+            // Only what DeliveryInfo and FIFO need: every extra attribute costs parsing on each message.
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp', 'SenderId', 'MessageGroupId', 'SentTimestamp'],
             MessageAttributeNames: ['All'],
           }),
           { abortSignal: signal },

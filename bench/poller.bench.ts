@@ -1,0 +1,192 @@
+// Jobs/s of our Poller vs sqs-consumer on the same fauxqs, for no-op jobs and 20 ms jobs, against the raw
+// ceiling of receive + DeleteMessageBatch loops with no jobs at all. All on 127.0.0.1; fauxqs runs in its
+// own process so the emulator never shares an event loop with the consumer being measured.
+import { spawn } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs'
+import { Consumer } from 'sqs-consumer'
+import { Job, JobRegistry } from '../src/jobs/index.js'
+import { Poller } from '../src/poller/index.js'
+import { SqsQueue } from '../src/queue/index.js'
+
+const NOOP_JOBS = 2000
+const SLOW_JOBS = 1000
+const SLOW_MS = 20
+const CONCURRENCY = 100
+const ROUNDS = 3
+
+class NoopJob extends Job {
+  static override readonly jobName = 'NoopJob'
+  async perform(): Promise<void> {}
+}
+class SlowJob extends Job {
+  static override readonly jobName = 'SlowJob'
+  async perform(): Promise<void> {
+    await sleep(SLOW_MS)
+  }
+}
+const registry = new JobRegistry().register(NoopJob, SlowJob)
+
+// ── fauxqs in a child process ──────────────────────────────────────────────────────────────────
+const server = spawn(
+  process.execPath,
+  [
+    '--input-type=module',
+    '-e',
+    "const { buildApp } = await import('fauxqs'); const app = buildApp({ logger: false }); await app.listen({ port: 0, host: '127.0.0.1' }); console.log(app.server.address().port)",
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() },
+)
+const port = await new Promise<number>((resolve, reject) => {
+  server.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
+  server.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)))
+})
+const endpoint = `http://127.0.0.1:${port}`
+const client = (): SQSClient =>
+  new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 3 })
+const admin = client()
+let queueNo = 0
+
+/** Throughput, and this process's CPU time per job (less sensitive to other load on a shared machine). */
+interface Measured {
+  rate: number
+  cpuUsPerJob: number
+}
+function measured(n: number, started: number, cpu: NodeJS.CpuUsage): Measured {
+  const used = process.cpuUsage(cpu)
+  return { rate: n / ((performance.now() - started) / 1000), cpuUsPerJob: (used.user + used.system) / n }
+}
+
+/** A fresh queue holding `n` messages of `job` (sent with our enqueueAll, so bodies are real envelopes). */
+async function filledQueue(n: number, job: typeof NoopJob | typeof SlowJob): Promise<string> {
+  const url = (await admin.send(new CreateQueueCommand({ QueueName: `bench-${queueNo++}`, Attributes: { VisibilityTimeout: '120' } }))).QueueUrl!
+  const queue = new SqsQueue({ client: admin, load: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } } })
+  for (let i = 0; i < n; i += 1000) {
+    const results = await queue.enqueueAll(Array.from({ length: Math.min(1000, n - i) }, () => job.build()))
+    if (results.some((r) => !r.ok)) throw new Error('fill failed')
+  }
+  await queue.close()
+  return url
+}
+
+/**
+ * The most this client and emulator can move: `loops` concurrent loops of ReceiveMessage(10) whose
+ * DeleteMessageBatch is sent without waiting for it (so receives and deletes overlap, as in our poller),
+ * until `n` are deleted. No jobs, no bookkeeping.
+ */
+async function ceiling(url: string, n: number, loops: number): Promise<Measured> {
+  const c = client()
+  let received = 0
+  const deletes: Promise<unknown>[] = []
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  await Promise.all(
+    Array.from({ length: loops }, async () => {
+      while (received < n) {
+        const res = await c.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))
+        const msgs = res.Messages ?? []
+        received += msgs.length
+        if (msgs.length === 0) continue
+        deletes.push(c.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: msgs.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) })))
+      }
+    }),
+  )
+  await Promise.all(deletes)
+  const rate = measured(n, started, cpu)
+  c.destroy()
+  return rate
+}
+
+/** Our poller until `n` jobs completed (completed = job succeeded and its delete confirmed). */
+async function ours(url: string, n: number): Promise<Measured> {
+  const c = client()
+  const poller = new Poller({ registry, client: c, load: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } }, concurrency: CONCURRENCY })
+  let done = 0
+  let finish: () => void = () => {}
+  const all = new Promise<void>((r) => (finish = r))
+  poller.on('completed', () => {
+    if (++done === n) finish()
+  })
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  await poller.start()
+  await all
+  const rate = measured(n, started, cpu)
+  await poller.stop(0)
+  c.destroy()
+  return rate
+}
+
+/** sqs-consumer 14 with batchSize 10 (its maximum) and every other option at its default, until `n` were deleted. */
+async function sqsConsumer(url: string, n: number, jobMs: number): Promise<Measured> {
+  const c = client()
+  let done = 0
+  let finish: () => void = () => {}
+  const all = new Promise<void>((r) => (finish = r))
+  const consumer = Consumer.create({
+    queueUrl: url,
+    sqs: c,
+    batchSize: 10,
+    handleMessage: async (message) => {
+      if (jobMs) await sleep(jobMs)
+      return message
+    },
+  })
+  consumer.on('message_processed', () => {
+    if (++done === n) finish()
+  })
+  consumer.on('error', (err) => console.error('sqs-consumer error', err.message))
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  consumer.start()
+  await all
+  const rate = measured(n, started, cpu)
+  consumer.stop({ abort: true })
+  c.destroy()
+  return rate
+}
+
+const fmt = (x: number): string => `${Math.round(x).toLocaleString('en-US')} jobs/s`
+const best = (xs: Measured[]): number => Math.max(...xs.map((x) => x.rate))
+const cpu = (xs: Measured[]): string => `${Math.round(Math.min(...xs.map((x) => x.cpuUsPerJob)))} µs CPU/job`
+const receivers = Math.min(8, Math.ceil(CONCURRENCY / 10))
+
+console.log(`fauxqs 1.9.2 on 127.0.0.1 in its own process; ${ROUNDS} rounds, best of each shown.`)
+console.log(`ours: Poller concurrency ${CONCURRENCY}, maxMessages 10 (${receivers} receive calls in flight), batched deletes.`)
+console.log('sqs-consumer 14: Consumer.create({ queueUrl, sqs, batchSize: 10, handleMessage }), everything else default')
+console.log(`  (waitTimeSeconds 20, one receive at a time, the next only after the whole batch is handled and deleted).`)
+console.log(`ceiling: ${receivers} concurrent loops of ReceiveMessage(10), each batch deleted with DeleteMessageBatch without waiting; no jobs.\n`)
+
+const results = { ceiling: [] as Measured[], oursNoop: [] as Measured[], consumerNoop: [] as Measured[], oursSlow: [] as Measured[], consumerSlow: [] as Measured[] }
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleaved, so load from other processes on the machine colours every path alike.
+    results.ceiling.push(await ceiling(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, receivers))
+    results.oursNoop.push(await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS))
+    results.consumerNoop.push(await sqsConsumer(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, 0))
+    results.oursSlow.push(await ours(await filledQueue(SLOW_JOBS, SlowJob), SLOW_JOBS))
+    results.consumerSlow.push(await sqsConsumer(await filledQueue(SLOW_JOBS, SlowJob), SLOW_JOBS, SLOW_MS))
+  }
+  const ceil = best(results.ceiling)
+  const oN = best(results.oursNoop)
+  const cN = best(results.consumerNoop)
+  const oS = best(results.oursSlow)
+  const cS = best(results.consumerSlow)
+  console.log(`raw ceiling (no jobs)       ${fmt(ceil)}   ${cpu(results.ceiling)}`)
+  console.log(`no-op jobs   ours           ${fmt(oN)}   ${cpu(results.oursNoop)}   ${(oN / cN).toFixed(2)}x sqs-consumer (target >= 2x), ${((oN / ceil) * 100).toFixed(0)}% of the ceiling (target >= 70%)`)
+  console.log(`             sqs-consumer   ${fmt(cN)}   ${cpu(results.consumerNoop)}`)
+  console.log(`${SLOW_MS} ms jobs   ours           ${fmt(oS)}   ${cpu(results.oursSlow)}   ${(oS / cS).toFixed(2)}x sqs-consumer (target >= 5x)`)
+  console.log(`             sqs-consumer   ${fmt(cS)}   ${cpu(results.consumerSlow)}`)
+  const rounds = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.map((x) => Math.round(x.rate))]))
+  console.log(`\njobs/s of every round (best shown above): ${JSON.stringify(rounds)}`)
+  console.log('The machine is shared: compare rows of the same round; CPU/job is the steadier measure.')
+} finally {
+  admin.destroy()
+  server.kill('SIGTERM')
+}
