@@ -19,9 +19,10 @@ export class JobRegistry {
           `Job class ${job.name || '(anonymous)'} needs an explicit static jobName like 'ReportJob' or 'Admin::ReportJob' (got ${JSON.stringify(name)}).`,
         )
       }
-      if (typeof job.prototype.perform !== 'function') {
+      if (typeof job.prototype?.perform !== 'function') {
         throw new JobDefinitionError(`Job ${name} has no perform() method.`)
       }
+      checkPolicy(job, name)
       const existing = this.#jobs.get(name)
       if (existing && existing !== job) throw new JobDefinitionError(`Job name ${name} is already registered by another class.`)
       this.#jobs.set(name, job)
@@ -63,3 +64,50 @@ export class JobRegistry {
 
 /** The process-wide registry, used when a part is not given one. */
 export const defaultRegistry = new JobRegistry()
+
+/**
+ * A job's static settings are checked when it is registered, so a typo fails at start-up, not when the first run
+ * fails (a bad matcher would make `instanceof` throw in the middle of deciding what to do with a message).
+ */
+function checkPolicy(job: JobClass, name: string): void {
+  const bad = (what: string, got: unknown): never => {
+    throw new JobDefinitionError(`Job ${name}: ${what} (got ${show(got)}).`)
+  }
+  if (typeof job.queueName !== 'string' || job.queueName.trim() === '') bad('static queueName must be a non-empty string', job.queueName)
+  if (job.priority !== null && job.priority !== undefined && !Number.isFinite(job.priority)) bad('static priority must be a number or null', job.priority)
+  const matchers = (key: string, list: unknown): void => {
+    if (list === undefined) return
+    if (!Array.isArray(list)) bad(`${key} must be an array of error classes or error name/code strings`, list)
+    for (const m of list as unknown[]) {
+      const isClass = typeof m === 'function' && typeof (m as { prototype?: unknown }).prototype === 'object'
+      if (!isClass && !(typeof m === 'string' && m !== '')) bad(`${key} entries must be error classes or non-empty name/code strings`, m)
+    }
+  }
+  matchers('discardOn', job.discardOn)
+  const retry = job.retry as unknown
+  if (retry === undefined) return
+  if (retry === null || typeof retry !== 'object') bad('static retry must be { attempts, backoff?, on? }', retry)
+  const r = retry as { attempts?: unknown; backoff?: unknown; on?: unknown }
+  if (!Number.isSafeInteger(r.attempts) || (r.attempts as number) < 1) bad('retry.attempts must be a whole number >= 1 (runs in all, the first included)', r.attempts)
+  matchers('retry.on', r.on)
+  const b = r.backoff
+  if (b === undefined || typeof b === 'function') return
+  const o = (b ?? {}) as { type?: unknown; delay?: unknown; jitter?: unknown; maxDelay?: unknown }
+  if (b === null || typeof b !== 'object' || (o.type !== 'fixed' && o.type !== 'exponential')) {
+    bad("retry.backoff must be a function or { type: 'fixed' | 'exponential', delay, jitter?, maxDelay? }", b)
+  }
+  if (typeof o.delay !== 'number' || !Number.isFinite(o.delay) || o.delay < 0) bad('retry.backoff.delay must be seconds >= 0', o.delay)
+  if (o.jitter !== undefined && (typeof o.jitter !== 'number' || !(o.jitter >= 0 && o.jitter <= 1))) bad('retry.backoff.jitter must be from 0 to 1', o.jitter)
+  if (o.maxDelay !== undefined && (typeof o.maxDelay !== 'number' || !Number.isFinite(o.maxDelay) || o.maxDelay < 0)) {
+    bad('retry.backoff.maxDelay must be seconds >= 0', o.maxDelay)
+  }
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`
+  try {
+    return JSON.stringify(v) ?? String(v)
+  } catch {
+    return String(v)
+  }
+}

@@ -109,3 +109,46 @@ t.test('allowlist: only listed names resolve; get/has ignore it; undefined lifts
   t.equal(r.resolve('ReportJob'), ReportJob)
   t.equal(r.resolve('Admin::ReportJob'), AdminReportJob)
 })
+
+t.test("a job's policy is checked when it is registered", async (t) => {
+  const make = (statics: Record<string, unknown>) => {
+    const C = class extends Job {
+      static override readonly jobName = 'PolicyJob'
+      async perform(): Promise<void> {}
+    }
+    Object.assign(C, statics)
+    return C
+  }
+  class NotAnError {}
+  const good: Record<string, unknown>[] = [
+    {},
+    { retry: { attempts: 1 } },
+    { retry: { attempts: 5, backoff: { type: 'exponential', delay: 2, jitter: 0.5, maxDelay: 600 }, on: [TypeError, 'ECONNRESET'] } },
+    { retry: { attempts: 2, backoff: () => 5 } },
+    { discardOn: [RangeError, 'Gone'] },
+    { priority: 10, queueName: 'reports' },
+    { discardOn: [NotAnError] },
+  ]
+  for (const statics of good) t.doesNotThrow(() => new JobRegistry().register(make(statics)), JSON.stringify(statics))
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ retry: { attempts: 0 } }, /retry\.attempts must be a whole number >= 1 \(runs in all, the first included\) \(got 0\)/],
+    [{ retry: { attempts: 2.5 } }, /retry\.attempts/],
+    [{ retry: 3 }, /static retry must be \{ attempts, backoff\?, on\? \} \(got 3\)/],
+    [{ retry: { attempts: 2, backoff: { type: 'linear', delay: 1 } } }, /retry\.backoff must be a function or/],
+    [{ retry: { attempts: 2, backoff: { type: 'fixed', delay: -1 } } }, /retry\.backoff\.delay must be seconds >= 0 \(got -1\)/],
+    [{ retry: { attempts: 2, backoff: { type: 'fixed', delay: 1, jitter: 2 } } }, /jitter must be from 0 to 1 \(got 2\)/],
+    [{ retry: { attempts: 2, backoff: { type: 'fixed', delay: 1, maxDelay: Number.NaN } } }, /maxDelay must be seconds >= 0/],
+    [{ retry: { attempts: 2, on: TypeError } }, /retry\.on must be an array/],
+    [{ retry: { attempts: 2, on: [() => true] } }, /retry\.on entries must be error classes or non-empty name\/code strings \(got function/],
+    [{ discardOn: ['ok', ''] }, /discardOn entries must be/],
+    [{ discardOn: [42] }, /discardOn entries .* \(got 42\)/],
+    [{ queueName: '' }, /static queueName must be a non-empty string/],
+    [{ priority: Number.NaN }, /static priority must be a number or null/],
+  ]
+  for (const [statics, re] of bad) {
+    const err = t.throws(() => new JobRegistry().register(make(statics)), String(re)) as Error & { code: string }
+    t.equal(err?.code, 'FASTIFY_AWS_JOB_DEFINITION')
+    t.match(err?.message, /^Job PolicyJob: /)
+    t.match(err?.message, re)
+  }
+})
