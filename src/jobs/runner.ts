@@ -84,7 +84,7 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   } catch (thrown) {
     // A constructor that throws is a failed run like any other (performJob never throws).
     const error = thrown instanceof Error ? thrown : new Error(String(thrown))
-    const run: JobRun = { ...base, ...decideFailure(error, attempt, job), durationMs: 0, error }
+    const run: JobRun = { ...base, ...decide(error, attempt, job, log), durationMs: 0, error }
     logRun(logger, run)
     return run
   }
@@ -112,13 +112,25 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
     run = { ...base, outcome: 'succeeded', durationMs: performance.now() - started, result }
   } catch (thrown) {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown))
-    const decision = decideFailure(error, attempt, job)
-    run = { ...base, ...decision, durationMs: performance.now() - started, error }
+    run = { ...base, ...decide(error, attempt, job, log), durationMs: performance.now() - started, error }
   }
   // The run line goes to the given logger, not the job's child: the child already binds job_class and job_id,
   // and pino would write those keys twice in one JSON line.
   logRun(logger, run)
   return run
+}
+
+/**
+ * The policy's decision; a policy that throws (a backoff function with a bug) must not turn a failed run into a
+ * rejection: the message is then left to the queue's own redelivery, as with no policy, and the fault is logged.
+ */
+function decide(error: Error, attempt: number, job: JobClass, log: JobLogger): RunDecision {
+  try {
+    return decideFailure(error, attempt, job)
+  } catch (policyError) {
+    log.error({ err: policyError }, `The retry/discard policy of ${job.jobName} threw; the message is left to the queue's redelivery`)
+    return { outcome: 'retry', delaySeconds: undefined }
+  }
 }
 
 /** {@link prepareJob} then {@link performJob}. */

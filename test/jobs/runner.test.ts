@@ -284,3 +284,23 @@ t.test('a job whose constructor throws is a failed run, not a rejection', async 
   t.match(run, { outcome: 'failed', attempt: 2, error: { message: 'cannot build' } })
   t.match(lines.filter((l) => 'outcome' in l), [{ outcome: 'failed', err: { message: 'cannot build' } }], 'logged once')
 })
+
+t.test('a retry policy that throws is logged and leaves the message to the queue, never a rejection', async (t) => {
+  class BuggyBackoffJob extends Job {
+    static override readonly jobName = 'BuggyBackoffJob'
+    static override retry = {
+      attempts: 5,
+      backoff: (): number => {
+        throw new Error('bug in backoff')
+      },
+    }
+    async perform(): Promise<void> {
+      throw new Error('job failed')
+    }
+  }
+  const r = new JobRegistry().register(BuggyBackoffJob)
+  const { logger, lines } = capture()
+  const run = await runJob(body('BuggyBackoffJob'), { registry: r, logger, delivery: { transport: 'poller' } })
+  t.match(run, { outcome: 'retry', delaySeconds: undefined, error: { message: 'job failed' } })
+  t.ok(lines.some((l) => (l.err as { message?: string } | undefined)?.message === 'bug in backoff' && l.level === 50), 'the policy fault is logged')
+})
