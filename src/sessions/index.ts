@@ -5,7 +5,7 @@
  */
 export { dynamoDbSessions, type DynamoDbSessionPluginOptions } from './plugin.js'
 export { checkSecret, type SessionSigner } from './secret.js'
-export { DynamoDbSessionStore, type LoadResult, type SaveOutcome } from './store.js'
+export { DynamoDbSessionStore, SESSION_CLIENT_TIMEOUTS, type LoadResult, type SaveOutcome } from './store.js'
 export {
   sessionOptions,
   sessionConfigSource,

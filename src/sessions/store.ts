@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { Session } from 'fastify'
 import type { SessionStore } from '@fastify/session'
-import { clientOrCreate, loadAwsClientOptions } from '../aws/index.js'
+import { clientOrCreate, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
 import { SessionDataError, SessionTooLargeError } from '../errors.js'
 import { defaultErrorHandler, type SessionErrorHandler, type SessionOperation } from './error-handler.js'
 import { expireAtFor, isExpired, type ExpiryPolicy } from './expiry.js'
@@ -80,7 +80,7 @@ export class DynamoDbSessionStore implements SessionStore {
     const { client, owned } = clientOrCreate(
       s.dynamo_db_client,
       DynamoDBClient,
-      s.dynamo_db_client ? undefined : loadAwsClientOptions(s.client_options ?? {}, load),
+      s.dynamo_db_client ? undefined : withTimeouts(loadAwsClientOptions(s.client_options ?? {}, load)),
       'sessions',
     )
     this.client = client
@@ -264,6 +264,19 @@ export class DynamoDbSessionStore implements SessionStore {
       return thrown instanceof Error ? thrown : new Error(String(thrown))
     }
   }
+}
+
+/**
+ * Session reads sit on every request's path, and the SDK's HTTP handler has no effective request timeout by
+ * default, so an unreachable DynamoDB would hang every request. The client we make gives up after 1 s to connect
+ * and 3 s to answer (then the error handler decides), unless `client_options.clientConfig.requestHandler` says
+ * otherwise.
+ */
+export const SESSION_CLIENT_TIMEOUTS = { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true } as const
+
+function withTimeouts(options: AwsClientOptions): AwsClientOptions {
+  if (options.clientConfig?.requestHandler !== undefined) return options
+  return { ...options, clientConfig: { ...options.clientConfig, requestHandler: { ...SESSION_CLIENT_TIMEOUTS } } }
 }
 
 /** True when a session has no field of its own (only its cookie). */

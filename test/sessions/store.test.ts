@@ -1,10 +1,11 @@
 // The store on its own (dynalite): the express-session touch, unreadable items, implausible ids, bare @fastify/session.
 import t from 'tap'
 import Fastify from 'fastify'
-import fastifyCookie from '@fastify/cookie'
+import fastifyCookie, { Signer } from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import { PutItemCommand } from '@aws-sdk/client-dynamodb'
 import type { Session } from 'fastify'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { DynamoDbSessionStore } from '../../src/sessions/index.js'
 import { startDynalite } from '../helpers/emulators.js'
 import { Browser, SECRET, countedClient, makeTable, readSessionItem, startApp } from './harness.js'
@@ -84,4 +85,25 @@ t.test('a request DynamoDB rejects (here: the wrong key name) fails loudly inste
   t.equal(answer.status, 500)
   t.equal(answer.body.code, 'FASTIFY_AWS_SESSION_STORE')
   t.match(answer.body.message, /ValidationException/)
+})
+
+t.test('a DynamoDB that accepts connections but never answers does not hang requests', async (t) => {
+  const sockets: Socket[] = []
+  const blackhole = createServer((socket) => void sockets.push(socket))
+  await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => {
+    for (const s of sockets) s.destroy()
+    blackhole.close()
+  })
+  const port = (blackhole.address() as AddressInfo).port
+  const hung = await startApp({
+    client_options: { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+  })
+  t.teardown(() => hung.app.close())
+  const browser = new Browser(hung.url)
+  browser.jar.set('sessionId', encodeURIComponent(new Signer(SECRET).sign('some-session-id-0000000000000000')))
+  const answer = await browser.send('GET', '/me')
+  t.equal(answer.status, 200, 'the request timed out inside the store and was answered without the session')
+  t.same(answer.body, { user: null, count: 0 })
+  t.match(String((hung.logs.find((l) => l.operation === 'get')?.err as { message?: string })?.message), /requestTimeout|TimeoutError/)
 })
