@@ -106,7 +106,7 @@ function fromSerializer(obj: Record<string, unknown>, path: string): JobArgument
   const kind = obj._aj_serialized
   const raw = obj.value
   if (typeof kind === 'string' && TIME_SERIALIZERS.has(kind)) {
-    const d = typeof raw === 'string' ? new Date(raw) : new Date(Number.NaN)
+    const d = typeof raw === 'string' && isIsoTime(raw) ? new Date(raw) : new Date(Number.NaN)
     if (Number.isNaN(d.getTime())) reject(path, `${kind} value ${JSON.stringify(raw)} is not an ISO-8601 time`)
     return d
   }
@@ -119,6 +119,16 @@ function fromSerializer(obj: Record<string, unknown>, path: string): JobArgument
     return raw as string
   }
   return reject(path, `the ActiveJob serializer ${JSON.stringify(kind)} is not supported (supported: Time, TimeWithZone, DateTime, Date, Symbol)`)
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
+
+/**
+ * True for an ISO-8601 date-time with a zone, as Ruby's `Time#iso8601` writes it (and `Time.iso8601` reads it).
+ * `Date.parse` alone also takes "June 1, 2025" or a zone-less "2025-06-01 14:00" in local time.
+ */
+export function isIsoTime(text: string): boolean {
+  return ISO_TIME.test(text) && !Number.isNaN(Date.parse(text))
 }
 
 /** ISO-8601 with nine fractional digits, as Rails 7.1+ writes times. */

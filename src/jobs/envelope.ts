@@ -1,7 +1,7 @@
 // The job message body: ActiveJob's serialize hash as JSON, shared with Rails' aws-activejob-sqs.
 import { randomUUID } from 'node:crypto'
 import { MalformedMessageError } from '../errors.js'
-import { isoNanos, serializeArguments } from './arguments.js'
+import { isIsoTime, isoNanos, serializeArguments } from './arguments.js'
 
 /** A job message as it travels (ActiveJob's JSON form). */
 export interface JobEnvelope {
@@ -124,8 +124,12 @@ export function envelopeFrom(data: unknown): JobEnvelope {
   const executions = num('executions', 0) ?? 0
   if (!isCount(executions)) throw new MalformedMessageError(`"executions" must be a whole number >= 0, got ${executions}`)
   const scheduledAt = str('scheduled_at', null)
-  if (scheduledAt !== null && Number.isNaN(Date.parse(scheduledAt))) {
+  if (scheduledAt !== null && !isIsoTime(scheduledAt)) {
     throw new MalformedMessageError(`"scheduled_at" is not an ISO-8601 time: ${JSON.stringify(scheduledAt)}`)
+  }
+  const enqueuedAt = str('enqueued_at', null)
+  if (enqueuedAt !== null && !isIsoTime(enqueuedAt)) {
+    throw new MalformedMessageError(`"enqueued_at" is not an ISO-8601 time: ${JSON.stringify(enqueuedAt)}`)
   }
   return {
     job_class: o.job_class,
@@ -138,7 +142,7 @@ export function envelopeFrom(data: unknown): JobEnvelope {
     exception_executions: exceptionExecutions as Record<string, number>,
     locale: str('locale', 'en') ?? 'en',
     timezone: str('timezone', null),
-    enqueued_at: str('enqueued_at', null) ?? isoNanos(new Date()),
+    enqueued_at: enqueuedAt ?? isoNanos(new Date()),
     scheduled_at: scheduledAt,
   }
 }

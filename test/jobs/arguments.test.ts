@@ -64,6 +64,18 @@ t.test('any other _aj_ form is an unsupported argument, with its path', async (t
     /arguments\[0\]: ActiveJob::Serializers::TimeSerializer value "yesterday" is not an ISO-8601 time/,
   )
   unsupported(t, () => deserializeArguments([{ _aj_serialized: 'ActiveJob::Serializers::TimeSerializer' }]), /value undefined is not an ISO-8601 time/)
+  unsupported(
+    t,
+    () => deserializeArguments([{ _aj_serialized: 'ActiveJob::Serializers::TimeSerializer', value: 'June 1, 2025' }]),
+    /"June 1, 2025" is not an ISO-8601 time/,
+    'a date Date.parse reads but Time.iso8601 does not',
+  )
+  unsupported(t, () => deserializeArguments([{ _aj_serialized: 'ActiveJob::Serializers::TimeSerializer', value: '2025-06-01T12:00:00' }]), /is not an ISO-8601 time/, 'no zone')
+  t.equal(
+    (deserializeArguments([{ _aj_serialized: 'ActiveJob::Serializers::TimeSerializer', value: '2025-06-01T14:00:00+0200' }])[0] as Date).toISOString(),
+    '2025-06-01T12:00:00.000Z',
+    'a zone without colon',
+  )
   unsupported(t, () => deserializeArguments([{ _aj_serialized: 'ActiveJob::Serializers::DateSerializer', value: '2025-6-1' }]), /is not YYYY-MM-DD/)
   unsupported(t, () => deserializeArguments([{ _aj_serialized: 'ActiveJob::Serializers::SymbolSerializer', value: 5 }]), /value 5 is not a string/)
 })

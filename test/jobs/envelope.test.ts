@@ -151,6 +151,10 @@ t.test('parse: malformed input, each with a precise message', async (t) => {
   malformed(t, '{"job_class":"A","exception_executions":{"[E]":"x"}}', /"exception_executions" entry "\[E\]" must be a whole number/, 'exception_executions entry')
   malformed(t, '{"job_class":"A","scheduled_at":"soon"}', /"scheduled_at" is not an ISO-8601 time: "soon"/, 'scheduled_at')
   malformed(t, '{"job_class":"A","scheduled_at":5}', /"scheduled_at" must be a string/, 'scheduled_at number')
+  malformed(t, '{"job_class":"A","scheduled_at":"June 1, 2025"}', /"scheduled_at" is not an ISO-8601 time/, 'scheduled_at not ISO')
+  malformed(t, '{"job_class":"A","scheduled_at":"2025-06-01 14:00"}', /"scheduled_at" is not an ISO-8601 time/, 'scheduled_at without zone')
+  malformed(t, '{"job_class":"A","enqueued_at":"yesterday"}', /"enqueued_at" is not an ISO-8601 time: "yesterday"/, 'enqueued_at not ISO')
+  malformed(t, '{"job_class":"A","enqueued_at":"2025-13-01T00:00:00Z"}', /"enqueued_at" is not an ISO-8601 time/, 'month 13')
 })
 
 t.test('parse: a __proto__ key anywhere is refused; a "__proto__" string is data', async (t) => {
