@@ -57,15 +57,17 @@ const plugin: FastifyPluginAsync<DynamoDbSessionPluginOptions> = async (fastify,
   } = options
   const log = fastify.log.child({ plugin: 'fastify-aws-sessions' })
   const store = givenStore ?? new DynamoDbSessionStore({ logger: log, ...settings }, configLoad)
-  let signingSecret
+  let signingSecret: ReturnType<typeof checkSecret>
   try {
     signingSecret = checkSecret(secret ?? store.settings.secret_key)
   } catch (err) {
     if (!givenStore) store.close()
     throw err
   }
-  if (!givenStore) fastify.addHook('onClose', async () => store.close())
-  store.saveEmptySessions = saveUninitialized ?? false
+  if (!givenStore) {
+    fastify.addHook('onClose', async () => store.close())
+    store.saveEmptySessions = saveUninitialized ?? false
+  }
 
   // Registered before @fastify/session's onSend, so it runs first (see keepCookieWhenStoreUnavailable).
   const storeUnavailable = new WeakSet<FastifyRequest>()

@@ -61,8 +61,9 @@ export class DynamoDbSessionStore implements SessionStore {
   readonly table: SessionTable
   /**
    * Whether a new session with nothing in it is written when `set` is asked to (default true, as any store).
-   * The plugin sets it to its `saveUninitialized` (false by default): then the empty session `regenerate()` saves
-   * before the handler fills it costs no write, since @fastify/session would not keep it anyway.
+   * The plugin sets it on the store it makes to its `saveUninitialized` (false by default): then the empty session
+   * `regenerate()` saves before the handler fills it costs no write, since @fastify/session would not keep it
+   * anyway. A store given to the plugin keeps its own setting.
    */
   saveEmptySessions = true
   readonly #errorHandler: SessionErrorHandler
