@@ -1,10 +1,14 @@
 // `npm start`: the reference service on PORT (8080) and HOST (0.0.0.0: containers need it; the sqsd guard, not the
-// bind address, keeps job requests local). SIGINT/SIGTERM close it gracefully.
+// bind address, keeps job requests local). SIGINT/SIGTERM close it gracefully. Start-up problems are one line on
+// stderr and exit code 1.
 import { buildServiceApp } from './app.js'
 
-const port = Number(process.env.PORT ?? 8080)
-const host = process.env.HOST ?? '0.0.0.0'
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
+// An empty PORT counts as unset, as empty ENV values do everywhere in fastify-aws. Digits only: Number() would also
+// take '', '1e3', '0x50' or ' 80 '.
+const portText = process.env.PORT?.trim() || '8080'
+const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN
+const host = process.env.HOST?.trim() || '0.0.0.0'
+if (!Number.isInteger(port) || port > 65535) {
   console.error(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`)
   process.exit(1)
 }
@@ -17,7 +21,6 @@ try {
   console.error(`fastify-aws: cannot start: ${e.message}${e.code ? ` [${e.code}]` : ''}`)
   process.exit(1)
 }
-await app.listen({ port, host })
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -33,4 +36,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       },
     )
   })
+}
+
+try {
+  await app.listen({ port, host })
+} catch (err) {
+  // EADDRINUSE, EACCES (ports below 1024), an unknown HOST: one line, not an unhandled rejection's stack.
+  const e = err as Error & { code?: string }
+  console.error(`fastify-aws: cannot listen on ${host}:${port}: ${e.message}${e.code ? ` [${e.code}]` : ''}`)
+  await app.close().catch(() => undefined)
+  process.exit(1)
 }
