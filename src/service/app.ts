@@ -20,6 +20,9 @@ export async function buildServiceApp(options: ServiceAppOptions = {}): Promise<
     logger: options.logger ?? { level: process.env.LOG_LEVEL ?? 'info' },
     // Behind EB's nginx the connection is kept alive; let long jobs finish (InactivityTimeout is up to 36000 s).
     requestTimeout: 0,
+    // During close, let sqsd requests reach the worker, which answers 503 in one text/plain line (the sqsd contract)
+    // instead of Fastify's JSON 503; Fastify still marks those responses Connection: close.
+    return503OnClosing: false,
   })
   const registry = options.registry ?? defaultRegistry
   registerServiceJobs(registry)
