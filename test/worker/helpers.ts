@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { request, type Dispatcher } from 'undici'
 import { Job, JobRegistry, type JobContext } from '../../src/jobs/index.js'
@@ -327,3 +327,43 @@ export function envelope(jobClass: string, args: unknown[] = [], extra: Record<s
     ...extra,
   }
 }
+
+/**
+ * A raw HTTP/1.1 request whose head is sent now and whose end is sent later: the connection is busy (not idle) when
+ * close starts, as a keep-alive connection from sqsd (or nginx) can be, so the request reaches Fastify during close.
+ */
+export function splitRequest(port: number, body: string, headers: Record<string, string> = {}) {
+  const socket: Socket = connect({ port, host: '127.0.0.1' })
+  const chunks: Buffer[] = []
+  const ended = new Promise<string>((resolve, reject) => {
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    socket.on('error', reject)
+  })
+  const head = [
+    'POST / HTTP/1.1',
+    'Host: localhost',
+    `User-Agent: ${SQSD_UA}`,
+    'Content-Type: application/json',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ]
+  const opened = new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+  return {
+    async start() {
+      await opened
+      socket.write(`${head.join('\r\n')}\r\n`) // the head, without the blank line that ends it
+    },
+    async finish() {
+      socket.write(`\r\n${body}`)
+      const raw = await ended
+      const [top, ...rest] = raw.split('\r\n\r\n')
+      const lines = top!.split('\r\n')
+      const status = Number(lines[0]!.split(' ')[1])
+      const hdrs = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]))
+      return { status, headers: hdrs, text: rest.join('\r\n\r\n') }
+    },
+    destroy: () => socket.destroy(),
+  }
+}
+
