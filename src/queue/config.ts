@@ -103,7 +103,10 @@ export function loadQueueConfig(options: LoadQueueConfigOptions = {}): QueueConf
     ? {}
     : queueOptions.queues.parse(loaded.yaml.queues)
   const codeQueues = loaded.sources.queues === 'code' ? (v.queues ?? {}) : {}
-  const names = new Set([...Object.keys(yamlQueues), ...Object.keys(codeQueues), ...envQueueNames(env)])
+  const names = new Set([...Object.keys(yamlQueues), ...Object.keys(codeQueues)])
+  // A queue only ENV names is added under its lower-cased name, unless it is a known queue's variable.
+  const knownVars = new Set([...names].map((n) => queueEnvName(n, 'URL')))
+  for (const [name, variable] of envQueueNames(env)) if (!knownVars.has(variable)) names.add(name)
   const where = loaded.file ?? 'config/aws_active_job_sqs.yml'
 
   const queues = new Map<string, QueueSettings>()
@@ -169,14 +172,14 @@ const ENV_KEYS = {
   EXCLUDED_DEDUPLICATION_KEYS: 'excluded_deduplication_keys',
 } as const
 
-/** Queue names that only ENV defines (`AWS_ACTIVE_JOB_SQS_REPORTS_URL` → `reports`). */
-function envQueueNames(env: NodeJS.ProcessEnv): string[] {
-  const out: string[] = []
+/** Queues ENV defines, with their variable (`AWS_ACTIVE_JOB_SQS_REPORTS_URL` → `reports`). */
+function envQueueNames(env: NodeJS.ProcessEnv): Array<[string, string]> {
+  const out: Array<[string, string]> = []
   const prefix = queueConfigSource.envPrefix
   for (const [k, val] of Object.entries(env)) {
     if (!k.startsWith(prefix) || !k.endsWith('_URL') || !val?.trim()) continue
     const queue = k.slice(prefix.length, -'_URL'.length)
-    if (queue) out.push(queue.toLowerCase())
+    if (queue) out.push([queue.toLowerCase(), k])
   }
   return out
 }

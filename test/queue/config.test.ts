@@ -98,3 +98,10 @@ t.test('bad input is a precise error', async (t) => {
     message: /AWS_ACTIVE_JOB_SQS_DEFAULT_MAX_MESSAGES="ten"/,
   })
 })
+
+t.test('ENV for a queue whose YAML name has capitals or dashes overrides it instead of adding a second queue', async (t) => {
+  const cwd = t.testdir({ config: { 'aws_active_job_sqs.yml': `queues:\n  Mail-Out: ${URL_A}\n` } })
+  const c = loadQueueConfig({ cwd, env: { AWS_ACTIVE_JOB_SQS_MAIL_OUT_URL: URL_F } })
+  t.same([...c.queues.keys()], ['Mail-Out'])
+  t.equal(c.queue('Mail-Out').url, URL_F)
+})

@@ -1,0 +1,57 @@
+// `fastify-aws poll` argument handling, in process (the child-process tests cover running and signals).
+import t from 'tap'
+import { PassThrough } from 'node:stream'
+import { main } from '../../src/cli/main.js'
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  let out = ''
+  let err = ''
+  stdout.on('data', (d: Buffer) => (out += d.toString()))
+  stderr.on('data', (d: Buffer) => (err += d.toString()))
+  const code = await main({ argv, env, cwd, stdout, stderr })
+  return { code, out, err }
+}
+
+t.test('--help documents every flag', async (t) => {
+  const { code, out } = await run(['poll', '--help'])
+  t.equal(code, 0)
+  for (const flag of ['--queue', '--concurrency', '--max-messages', '--visibility-timeout', '--shutdown-timeout', '--jobs', '--help']) {
+    t.match(out, flag)
+  }
+})
+
+t.test('bad flags are usage errors naming the flag', async (t) => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--concurrency', '0'], /--concurrency takes a whole number >= 1, got "0"/],
+    [['--concurrency', 'lots'], /--concurrency/],
+    [['--max-messages', '11'], /--max-messages takes 1 to 10, got 11/],
+    [['--visibility-timeout', '50000'], /--visibility-timeout takes 0 to 43200/],
+    [['--shutdown-timeout', '-1'], /shutdown-timeout/],
+    [['--frobnicate'], /frobnicate/],
+  ]
+  for (const [argv, message] of cases) {
+    const r = await run(['poll', ...argv])
+    t.equal(r.code, 2, argv.join(' '))
+    t.match(r.err, message)
+  }
+})
+
+t.test('--jobs: a module without a register function, or that cannot be imported, is a clear error', async (t) => {
+  const dir = t.testdir({ 'no-register.mjs': 'export const x = 1\n' })
+  const r = await run(['poll', '--jobs', 'no-register.mjs'], {}, dir)
+  t.equal(r.code, 2)
+  t.match(r.err, /--jobs no-register\.mjs: the module has no default export, registerJobs or registerServiceJobs function \(found: x\)/)
+  const missing = await run(['poll', '--jobs', './nope.mjs'], {}, dir)
+  t.match(missing.err, /--jobs \.\/nope\.mjs: cannot import it/)
+})
+
+t.test('an unknown --queue and no configured queue are errors naming the fix', async (t) => {
+  const dir = t.testdir({})
+  const unknown = await run(['poll', '--queue', 'mailers'], { AWS_ACTIVE_JOB_SQS_DEFAULT_URL: 'http://127.0.0.1:1/000000000000/default' }, dir)
+  t.equal(unknown.code, 1)
+  t.match(unknown.err, /No URL is configured for queue "mailers".*AWS_ACTIVE_JOB_SQS_MAILERS_URL/)
+  const none = await run(['poll'], {}, dir)
+  t.match(none.err, /No queue to poll.*AWS_ACTIVE_JOB_SQS_<QUEUE>_URL/)
+})
