@@ -5,7 +5,10 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { inflateRawSync } from 'node:zlib'
+import yaml from 'js-yaml'
 import t, { type Test } from 'tap'
+import { envName } from '../../src/config/index.js'
+import { loadWorkerSettings, workerConfigSource, workerOptions } from '../../src/worker/options.js'
 
 const run = promisify(execFile)
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -211,4 +214,38 @@ t.test('the repository itself: the files the bundle needs are there', async (t) 
   for (const key of ['HttpPath', 'MimeType', 'HttpConnections', 'InactivityTimeout', 'VisibilityTimeout', 'ErrorVisibilityTimeout', 'MaxRetries']) {
     t.match(eb, new RegExp(`#[^\\n]*\\n\\s+${key}: `), `${key} is set, with a comment above it`)
   }
+})
+
+t.test('.ebextensions: valid YAML, sqsd values within EB ranges, worker variables the worker knows', async (t) => {
+  const doc = yaml.load(readFileSync(join(repo, '.ebextensions/01-worker.config'), 'utf8')) as {
+    option_settings: Record<string, Record<string, unknown>>
+  }
+  const env = doc.option_settings['aws:elasticbeanstalk:application:environment']!
+  const sqsd = doc.option_settings['aws:elasticbeanstalk:sqsd']!
+  t.ok(env && sqsd, 'both namespaces are mappings')
+  const ranges: Record<string, [number, number]> = {
+    HttpConnections: [1, 100],
+    ConnectTimeout: [1, 60],
+    InactivityTimeout: [1, 36000],
+    VisibilityTimeout: [0, 43200],
+    ErrorVisibilityTimeout: [0, 43200],
+    RetentionPeriod: [60, 1209600],
+    MaxRetries: [1, 100],
+  }
+  for (const [key, [min, max]] of Object.entries(ranges)) {
+    const v = sqsd[key]
+    t.ok(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max, `${key}=${String(v)} within ${min}..${max}`)
+  }
+  t.equal(sqsd.HttpPath, '/')
+  t.equal(sqsd.MimeType, 'application/json')
+
+  const known = new Set(Object.entries(workerOptions).map(([k, spec]) => envName(workerConfigSource, k, spec)))
+  const workerVars = Object.keys(env).filter((k) => k.startsWith(workerConfigSource.envPrefix))
+  for (const k of workerVars) t.ok(known.has(k), `${k} is a worker option`)
+  for (const [k, v] of Object.entries(env)) t.type(v, 'string', `${k} is quoted (EB environment values are text)`)
+  const settings = loadWorkerSettings({}, { env: env as Record<string, string>, cwd: fixture(t, {}) })
+  t.equal(settings.requests, true, 'the worker reads the flag as enabled')
+  t.equal(settings.jobs_async, false)
+  t.equal(settings.path, sqsd.HttpPath, 'worker path = HttpPath')
+  t.ok(settings.threads >= (sqsd.HttpConnections as number), 'threads >= HttpConnections')
 })
