@@ -21,8 +21,8 @@ import { DEV_STATE_FILE, removeDevState, writeDevState, type DevState } from './
 export interface DevAppContext {
   /** Register the app's jobs here (cron.yaml names are checked against it). */
   registry: JobRegistry
-  /** Worker options for the app: enabled, on the daemon's HttpPath, validating the same cron.yaml. */
-  worker: { enabled: true; path: string; cronFile?: string }
+  /** Worker options for the app: enabled, on the daemon's HttpPath, validating the same cron.yaml, in the project directory. */
+  worker: { enabled: true; path: string; cwd: string; cronFile?: string }
 }
 
 /** Options of {@link startDevStack}. */
@@ -136,7 +136,7 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       throw new DevConfigError(`--cron ${o.cronFile}: no such file in ${cwd}. Give the path of your cron.yaml, or --no-cron.`)
     }
     const registry = new JobRegistry()
-    const app = await o.buildApp({ registry, worker: { enabled: true, path: httpPath, ...(cronFile ? { cronFile } : {}) } })
+    const app = await o.buildApp({ registry, worker: { enabled: true, path: httpPath, cwd, ...(cronFile ? { cronFile } : {}) } })
     closers.push(() => app.close())
     const port = o.port ?? 8080
     try {

@@ -1,6 +1,6 @@
 // The sqsd / dev / enqueue / cron commands in-process: every bad input gives a precise message, and
 // enqueue → job runs end to end against a dev stack.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -54,6 +54,17 @@ t.test('dev: precise usage errors', async (t) => {
   t.match(await cli(['dev', '--http-path', 'jobs'], emptyDir), { code: 2, err: /--http-path must start with "\/"/ })
   t.match(await cli(['dev', '--cron', 'x.yaml', '--no-cron'], emptyDir), { code: 2, err: /--cron and --no-cron/ })
   t.match(await cli(['dev', '--port', '0', '--cron', 'missing.yaml'], emptyDir), { code: 1, err: /--cron missing.yaml: no such file/ })
+})
+
+t.test('dev: a busy port is a precise error, and what had started is stopped again', async (t) => {
+  const busy = await startCaptureApp()
+  t.teardown(() => busy.close())
+  const port = new URL(busy.url).port
+  t.match(await cli(['dev', '--port', port, '--no-cron', '--state-file', join(emptyDir, 'busy.json')], emptyDir), {
+    code: 1,
+    err: new RegExp(`Port ${port} on 127.0.0.1 is in use \\(another "npm run dev"\\?\\)\\. Pass --port N or set PORT=N`),
+  })
+  t.notOk(existsSync(join(emptyDir, 'busy.json')), 'no state file')
 })
 
 t.test('enqueue: precise errors for the name, the JSON args, the delay and a missing queue', async (t) => {
@@ -127,7 +138,7 @@ t.test('enqueue and cron run find the running dev stack; the job runs end to end
   // A job that always fails ends in the dead-letter queue after MaxRetries (here 2, every 0 s).
   await stack.close()
   const failing = await startDevStack({
-    buildApp: async ({ registry, worker }) => buildServiceApp({ registry, worker, logger: false }),
+    buildApp: async ({ registry, worker }) => buildServiceApp({ registry: registry.register(RecordingJob), worker, logger: false }),
     port: 0,
     cwd: dir,
     statePath: false,

@@ -100,7 +100,7 @@ const command: Command = {
         // The reference service is loaded only when dev runs, so the library never depends on it.
         buildApp: async ({ registry, worker }) => {
           const { buildServiceApp } = await import('../../service/app.js')
-          return buildServiceApp({ registry, worker, logger: { level: values['log-level'] ?? 'info' } })
+          return buildServiceApp({ registry, worker, logger: { level: values['log-level'] ?? 'info', stream: io.stdout } })
         },
         port: dev.port,
         settings: sqsd.settings,
