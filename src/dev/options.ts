@@ -81,6 +81,8 @@ export interface LoadedSqsdSettings {
   /** cron.yaml path, when this daemon schedules periodic tasks. */
   cron: string | undefined
   settings: SqsdSettings
+  /** Keys set by code, ENV or YAML (not left at EB's default). */
+  explicit: ReadonlySet<string>
 }
 
 /**
@@ -88,8 +90,9 @@ export interface LoadedSqsdSettings {
  * An HTTP URL that is not `http://` throws {@link DevConfigError} naming the fix.
  */
 export function loadSqsdSettings(load: LoadConfigOptions<typeof sqsdOptions> = {}): LoadedSqsdSettings {
-  const { values: v } = loadConfig(sqsdConfigSource, sqsdOptions, load)
-  return { queueUrl: v.queue_url, cron: v.cron, settings: settingsFrom(v) }
+  const { values: v, sources } = loadConfig(sqsdConfigSource, sqsdOptions, load)
+  const explicit = new Set(Object.entries(sources).filter(([, source]) => source !== 'default').map(([key]) => key))
+  return { queueUrl: v.queue_url, cron: v.cron, settings: settingsFrom(v), explicit }
 }
 
 function settingsFrom(v: OptionValues<typeof sqsdOptions>): SqsdSettings {

@@ -10,7 +10,13 @@ import { waitFor } from './helpers.js'
 
 const repo = join(import.meta.dirname, '..', '..')
 const cliEntry = join(repo, 'src', 'cli', 'index.ts')
-const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_OPTIONS: '' }
+const env = {
+  ...process.env,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  NODE_OPTIONS: '',
+  // The daemon's HttpConnections follows the worker's threads in dev.
+  AWS_PROCESS_BEANSTALK_WORKER_THREADS: '3',
+}
 
 interface Running {
   child: ChildProcess
@@ -62,6 +68,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; endpoint: string; pid: number }
     t.equal(state.pid, dev.child.pid)
 
+    t.match(dev.output(), /"httpConnections":3,/, 'HttpConnections = the worker threads, so the daemon never meets a 429')
     const res = await fetch(`${state.appUrl}/`)
     t.equal(res.status, 200, 'the service answers')
     t.match(await res.json(), { service: 'fastify-aws', worker: true })

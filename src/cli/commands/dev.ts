@@ -8,6 +8,7 @@ import { loadDevOptions } from '../../dev/dev-options.js'
 import { loadSqsdSettings } from '../../dev/options.js'
 import { listenForStop } from '../../dev/signals.js'
 import { CliUsageError } from '../../errors.js'
+import { loadWorkerSettings } from '../../worker/index.js'
 import { intFlag, parseFlags } from '../args.js'
 import type { Command } from '../command.js'
 import { cliLogger, sqsdCodeFromFlags, sqsdFlagSpec } from './sqsd.js'
@@ -36,6 +37,8 @@ Options (ENV in brackets; also config/dev.yml):
 Daemon options, as "fastify-aws sqsd" (FASTIFY_AWS_SQSD_* and config/sqsd.yml also apply):
   --mime-type, --http-connections, --connect-timeout, --inactivity-timeout, --visibility-timeout,
   --error-visibility-timeout, --max-retries, --retention-period, --wait-time
+  Unless set, HttpConnections is the worker's threads (AWS_PROCESS_BEANSTALK_WORKER_THREADS, default CPUs x 2),
+  so the daemon never sends more than the worker runs at once (each 429 would count towards MaxRetries).
 
 Ctrl-C (SIGINT) or SIGTERM stops everything cleanly; a second Ctrl-C (a second later) exits at once.
 `
@@ -85,6 +88,11 @@ const command: Command = {
       },
     })
     const sqsd = loadSqsdSettings({ ...load, code: { ...sqsdCodeFromFlags(values), http_url: `http://127.0.0.1${dev.http_path}` } })
+    // The worker answers 429 beyond its threads, and each 429 counts as a receive towards MaxRetries: unless
+    // HttpConnections is set, the daemon sends no more at once than the worker runs (.ebextensions keeps the same rule).
+    const workerThreads = loadWorkerSettings({}, load).threads
+    const connectionsSet = sqsd.explicit.has('http_connections')
+    if (!connectionsSet) sqsd.settings.httpConnections = Math.min(100, workerThreads)
     const aws = loadAwsClientOptions(values.region !== undefined ? { region: values.region } : {}, load)
     const endpoint = dev.sqsEndpoint ?? aws.endpoint
 
@@ -93,6 +101,12 @@ const command: Command = {
     if (!values['no-cron'] && (dev.cronFileExplicit || existsSync(resolve(io.cwd, dev.cron_file)))) cronFile = dev.cron_file
 
     const logger = cliLogger(io, values['log-level'])
+    if (connectionsSet && sqsd.settings.httpConnections > workerThreads) {
+      logger.warn(
+        { httpConnections: sqsd.settings.httpConnections, workerThreads },
+        'HttpConnections is above the worker threads (AWS_PROCESS_BEANSTALK_WORKER_THREADS): busy moments answer 429, and each 429 counts towards MaxRetries',
+      )
+    }
     const stop = listenForStop()
     let stack: Awaited<ReturnType<typeof startDevStack>> | undefined
     try {
