@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import t from 'tap'
 import { CliUsageError, ConfigError } from '../../src/errors.js'
 import { intFlag, parseFlags } from '../../src/cli/args.js'
@@ -145,4 +149,15 @@ t.test('parseFlags / intFlag', async (t) => {
   t.throws(() => intFlag('n', '-1'), { code: 'FASTIFY_AWS_CLI_USAGE' })
   t.throws(() => intFlag('n', '1.5'), { code: 'FASTIFY_AWS_CLI_USAGE' })
   t.throws(() => intFlag('n', '99999999999999999999'), { code: 'FASTIFY_AWS_CLI_USAGE' }, 'beyond a safe integer (it would round)')
+})
+
+t.test('the fastify-aws binary: exit code and message of a real process', async (t) => {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+  const bin = join(repo, 'src/cli/index.ts')
+  const err = (await promisify(execFile)(process.execPath, ['--import', 'tsx', bin, 'no-such-command'], { cwd: repo }).catch(
+    (e: unknown) => e,
+  )) as { code: number; stderr: string; stdout: string }
+  t.equal(err.code, 2, 'process exit code 2')
+  t.equal(err.stderr, 'fastify-aws: unknown command "no-such-command". Run "fastify-aws --help" for the list.\n')
+  t.equal(err.stdout, '')
 })
