@@ -58,6 +58,9 @@ export function jobRequest(job: JobClass, args: readonly unknown[], options: Enq
   if (options.wait !== undefined && (!Number.isFinite(options.wait) || options.wait < 0)) {
     throw new JobDefinitionError(`wait must be a number of seconds >= 0, got ${options.wait}`)
   }
+  if (options.priority !== undefined && options.priority !== null && !Number.isSafeInteger(options.priority)) {
+    throw new JobDefinitionError(`priority must be a whole number (ActiveJob priorities are integers), got ${options.priority}`)
+  }
   if (options.waitUntil !== undefined && Number.isNaN(options.waitUntil.getTime())) {
     throw new JobDefinitionError('waitUntil is an invalid Date')
   }

@@ -74,7 +74,9 @@ function checkPolicy(job: JobClass, name: string): void {
     throw new JobDefinitionError(`Job ${name}: ${what} (got ${show(got)}).`)
   }
   if (typeof job.queueName !== 'string' || job.queueName.trim() === '') bad('static queueName must be a non-empty string', job.queueName)
-  if (job.priority !== null && job.priority !== undefined && !Number.isFinite(job.priority)) bad('static priority must be a number or null', job.priority)
+  if (job.priority !== null && job.priority !== undefined && !Number.isSafeInteger(job.priority)) {
+    bad('static priority must be a whole number or null (ActiveJob priorities are integers)', job.priority)
+  }
   const matchers = (key: string, list: unknown): void => {
     if (list === undefined) return
     if (!Array.isArray(list)) bad(`${key} must be an array of error classes or error name/code strings`, list)

@@ -118,6 +118,8 @@ t.test('bad wait / waitUntil are refused before anything is sent', async (t) => 
     t.throws(() => ReportJob.set({ wait }).build('x', 1), { code: 'FASTIFY_AWS_JOB_DEFINITION', message: /wait must be a number of seconds >= 0/ }, String(wait))
   }
   t.throws(() => ReportJob.set({ waitUntil: new Date('nope') }).build('x', 1), { message: /waitUntil is an invalid Date/ })
+  t.throws(() => ReportJob.set({ priority: 1.5 }).build('x', 1), { code: 'FASTIFY_AWS_JOB_DEFINITION', message: /priority must be a whole number/ })
+  t.equal(ReportJob.set({ priority: -3 }).build('x', 1).envelope.priority, -3, 'negative priorities are integers too')
   await t.rejects(ReportJob.set({ wait: -5 }).performLater('x', 1), { code: 'FASTIFY_AWS_JOB_DEFINITION' })
   t.equal(q.requests.length, 0)
 })

@@ -143,7 +143,8 @@ t.test("a job's policy is checked when it is registered", async (t) => {
     [{ discardOn: ['ok', ''] }, /discardOn entries must be/],
     [{ discardOn: [42] }, /discardOn entries .* \(got 42\)/],
     [{ queueName: '' }, /static queueName must be a non-empty string/],
-    [{ priority: Number.NaN }, /static priority must be a number or null/],
+    [{ priority: Number.NaN }, /static priority must be a whole number or null/],
+    [{ priority: 1.5 }, /static priority must be a whole number or null .*\(got 1\.5\)/],
   ]
   for (const [statics, re] of bad) {
     const err = t.throws(() => new JobRegistry().register(make(statics)), String(re)) as Error & { code: string }
