@@ -81,6 +81,8 @@ export class Poller extends EventEmitter<PollerEvents> {
   readonly #receiveAbort = new AbortController()
   readonly #loops: Promise<void>[] = []
   readonly #jobsChanged: Array<() => void> = []
+  /** FIFO messages waiting behind their group's running message, with their visibility heartbeat. */
+  readonly #waitingBeats = new Map<ReceivedMessage, NodeJS.Timeout>()
   #hurry: (() => void) | undefined
   #started = false
   #stopping = false
@@ -274,6 +276,9 @@ export class Poller extends EventEmitter<PollerEvents> {
     const key = m.groupId ?? ''
     const waiting = q.groups.get(key)
     if (waiting) {
+      // It may wait behind a long job of its group: keep it hidden meanwhile, as a running job is.
+      const beat = this.#heartbeat(q, m)
+      if (beat) this.#waitingBeats.set(m, beat)
       waiting.push(m)
       return
     }
@@ -289,6 +294,7 @@ export class Poller extends EventEmitter<PollerEvents> {
           this.#release(q, queue.splice(0))
         }
         next = this.#stopping ? undefined : queue.shift()
+        if (next) this.#stopWaitingBeat(next)
       }
       this.#release(q, queue.splice(0))
       q.groups.delete(key)
@@ -298,6 +304,7 @@ export class Poller extends EventEmitter<PollerEvents> {
   /** Makes `messages` visible again at once and gives their slots back. */
   #release(q: PolledQueue, messages: ReceivedMessage[]): void {
     for (const m of messages) {
+      this.#stopWaitingBeat(m)
       this.#track(this.#changeVisibility(q, m, 0))
       this.#slots.release()
     }
@@ -428,6 +435,11 @@ export class Poller extends EventEmitter<PollerEvents> {
   async #changeVisibility(q: PolledQueue, m: ReceivedMessage, seconds: number): Promise<void> {
     const r = await q.writes.changeVisibility(m.receiptHandle, seconds)
     if (!r.ok) this.#error(sqsFailure('ChangeMessageVisibility', q.settings.name, r.cause ?? r, m.messageId))
+  }
+
+  #stopWaitingBeat(m: ReceivedMessage): void {
+    clearInterval(this.#waitingBeats.get(m))
+    this.#waitingBeats.delete(m)
   }
 
   /** Extends the visibility of a running job's message every third of its timeout. */

@@ -61,6 +61,8 @@ export class SqsQueue implements JobQueueAdapter {
   #buffer: OutgoingMessage[] = []
   #flushScheduled = false
   readonly #inFlight = new Set<Promise<void>>()
+  /** Jobs inside the background batches now in flight. */
+  #inFlightCount = 0
   #closed = false
 
   constructor(options: SqsQueueOptions = {}) {
@@ -83,7 +85,6 @@ export class SqsQueue implements JobQueueAdapter {
   get pending(): number {
     return this.#buffer.length + this.#inFlightCount
   }
-  #inFlightCount = 0
 
   /** Sends one job. Validation errors (unknown queue, FIFO delay, size) throw before anything is sent, in both modes. */
   async enqueue(request: EnqueueRequest): Promise<EnqueuedJob> {
