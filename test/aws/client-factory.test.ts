@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs'
@@ -218,4 +218,10 @@ t.test('loadAwsClientOptions: errors name the file, the key or the variable', as
   }, 'half a key pair is an error, not a silent fall back to another identity')
   const token = configDir(t, { 'config/aws.yml': 'session_token: t\n' })
   t.throws(() => loadAwsClientOptions({}, { cwd: token, env: {} }), { message: /access_key_id is missing/ })
+})
+
+t.test('VERSION is the package version', async (t) => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  t.equal(VERSION, pkg.version)
+  t.match(VERSION, /^\d+\.\d+\.\d+/)
 })
