@@ -18,7 +18,12 @@ export async function readQueueInfo(client: SQSClient, queueUrl: string): Promis
   const visibilityTimeout = Number(a.VisibilityTimeout ?? 30)
   let deadLetter: QueueInfo['deadLetter']
   if (a.RedrivePolicy) {
-    const policy = JSON.parse(a.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string }
+    let policy: { deadLetterTargetArn?: string; maxReceiveCount?: number | string } = {}
+    try {
+      policy = JSON.parse(a.RedrivePolicy) as typeof policy
+    } catch {
+      // Unreadable policy: treated as no dead-letter queue (the poller warns about that at start-up).
+    }
     const arn = policy.deadLetterTargetArn
     if (arn) {
       // arn:aws:sqs:<region>:<account>:<name>

@@ -157,3 +157,17 @@ t.test('enqueueAll: groups by queue, batches of 10, retries retryable entries, r
   t.equal((await sqs.count(otherUrl)).visible - beforeOther, 12)
   t.equal(batchCalls, 4 + 2, '2 + 2 batches of <= 10, plus one retry per queue for the flaky entries')
 })
+
+t.test('the Fastify plugin decorates jobQueue, sets the adapter, flushes and unsets it on close, leaves a given client open', async (t) => {
+  const Fastify = (await import('fastify')).default
+  const { sqsQueuePlugin } = await import('../../src/queue/index.js')
+  const app = Fastify()
+  await app.register(sqsQueuePlugin, { client: sqs.client, async: true, load: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl } } } })
+  t.equal(getQueueAdapter(), app.jobQueue)
+  const before = (await sqs.count(defaultUrl)).visible
+  await GreetJob.performLater('from a route')
+  await app.close()
+  t.equal(getQueueAdapter(), undefined)
+  t.equal((await sqs.count(defaultUrl)).visible - before, 1, 'the async send finished before close resolved')
+  t.ok(await sqs.count(defaultUrl), 'the given client still works')
+})

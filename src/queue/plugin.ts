@@ -1,0 +1,40 @@
+// Fastify plugin: the SQS queue for performLater, opened with the app and flushed/closed with it.
+import fp from 'fastify-plugin'
+import type { FastifyPluginAsync } from 'fastify'
+import { getQueueAdapter, setQueueAdapter } from '../jobs/index.js'
+import { SqsQueue, type SqsQueueOptions } from './sqs-queue.js'
+
+/** Options of {@link sqsQueuePlugin}: those of `SqsQueue`, plus whether `performLater` should use it. */
+export interface SqsQueuePluginOptions extends SqsQueueOptions {
+  /** Make it the queue of `Job.performLater` (default true). */
+  setAdapter?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The SQS job queue (enqueue, enqueueAll, flush). */
+    jobQueue: SqsQueue
+  }
+}
+
+const plugin: FastifyPluginAsync<SqsQueuePluginOptions> = async (fastify, options) => {
+  const { setAdapter = true, ...queueOptions } = options
+  const queue = new SqsQueue({ logger: fastify.log, ...queueOptions })
+  fastify.decorate('jobQueue', queue)
+  if (setAdapter) setQueueAdapter(queue)
+  fastify.addHook('onClose', async () => {
+    // close() waits for background sends; it destroys the SQS client only if the queue created it.
+    await queue.close()
+    if (getQueueAdapter() === queue) setQueueAdapter(undefined)
+  })
+}
+
+/**
+ * Registers an {@link SqsQueue} as `fastify.jobQueue` and (by default) as the queue of `performLater`.
+ * On close it waits for async sends and closes only what it created (a given `client` stays open).
+ *
+ * @example
+ * await app.register(sqsQueuePlugin, { async: true })
+ * app.post('/signup', async (req) => { await WelcomeJob.performLater(req.body.email); return { ok: true } })
+ */
+export const sqsQueuePlugin = fp(plugin, { name: 'fastify-aws-queue', fastify: '5.x' })
