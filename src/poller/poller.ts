@@ -155,6 +155,8 @@ export class Poller extends EventEmitter<PollerEvents> {
         )
       }
     }
+    // stop() may have been called while the queues were being read: then there is nothing to start.
+    if (this.#stopping) return
     const wait = this.#options.waitTimeSeconds ?? 20
     for (const q of this.#queues) {
       const receivers = this.#options.receiversPerQueue ?? Math.min(8, Math.max(1, Math.ceil(this.#slots.size / q.maxMessages)))
