@@ -43,6 +43,8 @@ const server = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() },
 )
+// However this process ends, the emulator ends with it.
+process.once('exit', () => server.kill('SIGTERM'))
 const port = await new Promise<number>((resolve, reject) => {
   server.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
   server.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)))
