@@ -28,7 +28,7 @@ export interface DevAppContext {
 /** Options of {@link startDevStack}. */
 export interface DevStackOptions {
   /** Builds the app (not listening); `fastify-aws dev` passes the reference service. */
-  buildApp: (context: DevAppContext) => Promise<FastifyInstance>
+  buildApp: (context: DevAppContext) => FastifyInstance | Promise<FastifyInstance>
   /** Port of the app on 127.0.0.1 (0: any free port). Default 8080. */
   port?: number
   /** Daemon settings; `httpUrl` is ignored (the daemon POSTs to the app), its path is kept as HttpPath. */

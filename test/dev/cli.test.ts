@@ -56,6 +56,18 @@ t.test('dev: precise usage errors', async (t) => {
   t.match(await cli(['dev', '--port', '0', '--cron', 'missing.yaml'], emptyDir), { code: 1, err: /--cron missing.yaml: no such file/ })
 })
 
+t.test('dev --app: a module without an app factory, or that cannot be imported, is a precise error', async (t) => {
+  const fixtures = join(import.meta.dirname, 'fixtures')
+  t.match(await cli(['dev', '--port', '0', '--no-cron', '--state-file', join(emptyDir, 'a.json'), '--app', join(fixtures, 'not-an-app.ts')], emptyDir), {
+    code: 1,
+    err: /--app .*not-an-app.ts: export a function "buildApp" \(or a default export\)/,
+  })
+  t.match(await cli(['dev', '--port', '0', '--no-cron', '--state-file', join(emptyDir, 'a.json'), '--app', 'missing.js'], emptyDir), {
+    code: 1,
+    err: /--app missing.js: cannot import it/,
+  })
+})
+
 t.test('dev: a busy port is a precise error, and what had started is stopped again', async (t) => {
   const busy = await startCaptureApp()
   t.teardown(() => busy.close())

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import t from 'tap'
 import { waitFor } from './helpers.js'
 
@@ -24,8 +25,11 @@ interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-function run(args: string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] })
+// tsx by path, so the CLI can also run in a project directory without node_modules.
+const tsx = pathToFileURL(join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
+
+function run(args: string[], cwd = repo): Running {
+  const child = spawn(process.execPath, ['--import', tsx, cliEntry, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()))
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
@@ -93,3 +97,25 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     t.match(dev.output(), /sqsd stopped/)
   })
 }
+
+t.test('dev --app runs your own app in place of the reference service', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devapp-'))
+  const stateFile = join(dir, '.fastify-aws', 'dev.json')
+  // A project directory of its own (its cron.yaml, none here, is what the worker validates).
+  const app = join(repo, 'test', 'dev', 'fixtures', 'own-app.ts')
+  const dev = run(['dev', '--port', '0', '--wait-time', '1', '--app', app], dir)
+  t.teardown(() => {
+    if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
+  })
+  await waitFor('the state file', () => existsSync(stateFile) || dev.child.exitCode !== null, 60_000)
+  t.equal(dev.child.exitCode, null, `dev is running (output: ${dev.output().slice(-500)})`)
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; jobs: string[] }
+  t.same(state.jobs, ['OwnJob'])
+  t.same(await (await fetch(`${state.appUrl}/`)).json(), { own: true })
+  const enqueue = run(['enqueue', 'OwnJob', '["hi"]'], dir)
+  t.equal((await enqueue.exited).code, 0, enqueue.output())
+  await waitFor('the job run', () => dev.output().includes('own job ran with hi'), 60_000)
+  dev.child.kill('SIGTERM')
+  t.equal((await dev.exited).code, 0)
+  t.notOk(existsSync(stateFile), 'the state file in the project directory is removed')
+})

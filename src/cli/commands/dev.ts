@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { loadAwsClientOptions } from '../../aws/index.js'
+import { loadAppModule } from '../../dev/app-module.js'
 import { startDevStack } from '../../dev/dev-stack.js'
 import { loadDevOptions } from '../../dev/dev-options.js'
 import { loadSqsdSettings } from '../../dev/options.js'
@@ -33,6 +34,8 @@ Options (ENV in brackets; also config/dev.yml):
   --no-cron                no periodic tasks
   --state-file FILE        where enqueue / cron run find this run [FASTIFY_AWS_DEV_STATE_FILE]
                            (.fastify-aws/dev.json)
+  --app FILE               your app instead of the reference service: a module exporting
+                           buildApp({ registry, worker }) → Fastify app, not listening [FASTIFY_AWS_DEV_APP]
   --log-level LEVEL        trace, debug, info, warn, error (info)
 Daemon options, as "fastify-aws sqsd" (FASTIFY_AWS_SQSD_* and config/sqsd.yml also apply):
   --mime-type, --http-connections, --connect-timeout, --inactivity-timeout, --visibility-timeout,
@@ -60,6 +63,7 @@ const command: Command = {
         cron: { type: 'string' },
         'no-cron': { type: 'boolean' },
         'state-file': { type: 'string' },
+        app: { type: 'string' },
         'log-level': { type: 'string' },
         ...sqsdFlagSpec,
       },
@@ -85,6 +89,7 @@ const command: Command = {
         ...(httpPath !== undefined ? { http_path: httpPath } : {}),
         ...(values.cron !== undefined ? { cron_file: values.cron } : {}),
         ...(values['state-file'] !== undefined ? { state_file: values['state-file'] } : {}),
+        ...(values.app !== undefined ? { app: values.app } : {}),
       },
     })
     const sqsd = loadSqsdSettings({ ...load, code: { ...sqsdCodeFromFlags(values), http_url: `http://127.0.0.1${dev.http_path}` } })
@@ -111,11 +116,14 @@ const command: Command = {
     let stack: Awaited<ReturnType<typeof startDevStack>> | undefined
     try {
       stack = await startDevStack({
-        // The reference service is loaded only when dev runs, so the library never depends on it.
-        buildApp: async ({ registry, worker }) => {
-          const { buildServiceApp } = await import('../../service/app.js')
-          return buildServiceApp({ registry, worker, logger: { level: values['log-level'] ?? 'info', stream: io.stdout } })
-        },
+        buildApp:
+          dev.app !== undefined
+            ? await loadAppModule(dev.app, io.cwd)
+            : async ({ registry, worker }) => {
+                // The reference service is loaded only when dev runs it, so the library never depends on it.
+                const { buildServiceApp } = await import('../../service/app.js')
+                return buildServiceApp({ registry, worker, logger: { level: values['log-level'] ?? 'info', stream: io.stdout } })
+              },
         port: dev.port,
         settings: sqsd.settings,
         ...(dev.queue_url !== undefined ? { queueUrl: dev.queue_url } : {}),
