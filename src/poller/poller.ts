@@ -32,6 +32,8 @@ interface RunningJob {
   controller: AbortController
   /** Set at the shutdown deadline: the message was made visible again, the run's outcome is ignored. */
   abandoned: boolean
+  /** The visibility heartbeat, stopped when the job ends or is abandoned. */
+  heartbeat: NodeJS.Timeout | undefined
 }
 
 /** Counters since start. */
@@ -84,6 +86,7 @@ export class Poller extends EventEmitter<PollerEvents> {
   /** FIFO messages waiting behind their group's running message, with their visibility heartbeat. */
   readonly #waitingBeats = new Map<ReceivedMessage, NodeJS.Timeout>()
   #hurry: (() => void) | undefined
+  #hurried = false
   #started = false
   #stopping = false
   #stopped: Promise<void> | undefined
@@ -179,7 +182,10 @@ export class Poller extends EventEmitter<PollerEvents> {
    */
   stop(timeoutSeconds?: number): Promise<void> {
     if (this.#stopped) {
-      if (timeoutSeconds === 0) this.#hurry?.()
+      if (timeoutSeconds === 0) {
+        this.#hurried = true
+        this.#hurry?.()
+      }
       return this.#stopped
     }
     const timeout = timeoutSeconds ?? this.#options.shutdownTimeout ?? this.config.shutdownTimeout
@@ -206,7 +212,7 @@ export class Poller extends EventEmitter<PollerEvents> {
       let timer: NodeJS.Timeout | undefined
       await Promise.race([
         this.#allJobsEnded(),
-        new Promise<void>((r) => (timer = setTimeout(r, timeoutSeconds * 1000))),
+        new Promise<void>((r) => (timer = setTimeout(r, this.#hurried ? 0 : timeoutSeconds * 1000))),
         new Promise<void>((r) => (this.#hurry = r)),
       ])
       clearTimeout(timer)
@@ -215,11 +221,13 @@ export class Poller extends EventEmitter<PollerEvents> {
       this.#logger.warn({ jobs: this.#running.size }, `Shutdown timeout (${timeoutSeconds} s): aborting the jobs still running and making their messages visible again`)
       for (const r of this.#running) {
         r.abandoned = true
+        // The heartbeat would hide the message again; a job that ignores its signal keeps running unwatched.
+        clearInterval(r.heartbeat)
         r.controller.abort(new Error('The poller is shutting down'))
         this.#track(this.#changeVisibility(r.queue, r.message, 0))
       }
     }
-    await Promise.all(this.#settling)
+    while (this.#settling.size > 0) await Promise.all(this.#settling)
     await Promise.all(this.#queues.map((q) => q.writes.drain()))
     if (this.#ownsClient) this.client.destroy()
     this.#logger.info(this.stats, 'Poller stopped')
@@ -327,15 +335,14 @@ export class Poller extends EventEmitter<PollerEvents> {
       const remaining = remainingDelaySeconds(prepared.envelope.scheduled_at, this.#now())
       if (remaining > 0) return this.#delay(q, m, prepared, remaining)
     }
-    const running: RunningJob = { message: m, queue: q, controller: new AbortController(), abandoned: false }
+    const running: RunningJob = { message: m, queue: q, controller: new AbortController(), abandoned: false, heartbeat: this.#heartbeat(q, m) }
     this.#running.add(running)
-    const heartbeat = this.#heartbeat(q, m)
     this.emit('active', m, prepared.envelope.job_id, prepared.envelope.job_class)
     let run: JobRun
     try {
       run = await performJob(prepared, { logger: this.#logger, signal: running.controller.signal, delivery: deliveryOf(m) })
     } finally {
-      clearInterval(heartbeat)
+      clearInterval(running.heartbeat)
       this.#running.delete(running)
       for (const notify of this.#jobsChanged.splice(0)) notify()
     }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { JobRegistry } from '../../src/jobs/index.js'
 import { startSqsFixture } from '../queue/sqs-fixture.js'
 import { testAws } from '../helpers/emulators.js'
-import { CountJob, SleepJob, registerJobs } from './fixtures/process-jobs.js'
+import { CountJob, SleepJob, StubbornJob, registerJobs } from './fixtures/process-jobs.js'
 import { queueFor, until } from './poller-fixture.js'
 
 const sqs = await startSqsFixture()
@@ -85,6 +85,22 @@ t.test('SIGTERM with a short shutdown timeout: running jobs are aborted and stay
   t.equal(ids(log, 'aborted').length, 2, "the jobs' AbortSignal fired")
   const c = await sqs.count(url)
   t.equal(c.visible + c.inFlight, 4, 'no message was deleted')
+})
+
+t.test('a job that ignores its AbortSignal does not keep the process from exiting', async (t) => {
+  const url = await sqs.createQueue('proc-stubborn', { VisibilityTimeout: '2' })
+  const log = join(t.testdirName, 'jobs.log')
+  t.testdir({})
+  const queue = queueFor(t, sqs, { default: url })
+  await queue.enqueue(StubbornJob.build('stubborn', 120_000))
+  const child = startPoll(t, url, log, ['--shutdown-timeout', '0'])
+  await until('running', () => ids(log, 'start').length === 1, 60_000)
+  child.proc.kill('SIGTERM')
+  t.equal(await child.exited, 0, 'exited 0 without waiting for the job')
+  t.match(child.output(), /Exiting with jobs that did not stop when aborted/)
+  t.same(ids(log, 'done'), [])
+  const c = await sqs.count(url)
+  t.equal(c.visible + c.inFlight, 1, 'its message stays queued')
 })
 
 t.test('SIGKILL in the middle of 1,000 jobs, then a restart: every job performed at least once', async (t) => {

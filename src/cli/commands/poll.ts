@@ -111,6 +111,11 @@ const command: Command = {
     }
     await poller.closed()
     client.destroy()
+    if (poller.stats.running > 0) {
+      // Jobs that ignored their AbortSignal would keep the process alive; their messages are already released.
+      logger.warn({ jobs: poller.stats.running }, 'Exiting with jobs that did not stop when aborted')
+      setTimeout(() => process.exit(0), 100).unref()
+    }
     return 0
   },
 }
