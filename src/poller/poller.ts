@@ -277,7 +277,7 @@ export class Poller extends EventEmitter<PollerEvents> {
         break
       }
       if (q.settings.fifo) for (const m of received) this.#enqueueInGroup(q, m)
-      else for (const m of received) void this.#process(q, m).finally(() => this.#slots.release())
+      else for (const m of received) void this.#processSafely(q, m).finally(() => this.#slots.release())
     }
   }
 
@@ -297,7 +297,7 @@ export class Poller extends EventEmitter<PollerEvents> {
     void (async () => {
       let next: ReceivedMessage | undefined = m
       while (next) {
-        const ranThrough = await this.#process(q, next)
+        const ranThrough = await this.#processSafely(q, next)
         this.#slots.release()
         if (!ranThrough) {
           // The group's head stays in SQS; the ones behind it must not overtake it.
@@ -320,6 +320,17 @@ export class Poller extends EventEmitter<PollerEvents> {
     }
   }
 
+  /** {@link #process}, where an unexpected throw (a throwing event listener, say) is reported, not fatal. */
+  async #processSafely(q: PolledQueue, m: ReceivedMessage): Promise<boolean> {
+    try {
+      return await this.#process(q, m)
+    } catch (error) {
+      this.#logger.error({ err: error, message_id: m.messageId }, 'Unexpected error while handling a message; it stays in the queue')
+      if (this.listenerCount('error') > 0) this.emit('error', error as Error)
+      return false
+    }
+  }
+
   /**
    * Runs one message. Resolves when the job has ended (deletes and events follow in the background):
    * true when the message is done with (succeeded, discarded, delayed, dead-lettered), false when it stays.
@@ -337,9 +348,9 @@ export class Poller extends EventEmitter<PollerEvents> {
     }
     const running: RunningJob = { message: m, queue: q, controller: new AbortController(), abandoned: false, heartbeat: this.#heartbeat(q, m) }
     this.#running.add(running)
-    this.emit('active', m, prepared.envelope.job_id, prepared.envelope.job_class)
     let run: JobRun
     try {
+      this.emit('active', m, prepared.envelope.job_id, prepared.envelope.job_class)
       run = await performJob(prepared, { logger: this.#logger, signal: running.controller.signal, delivery: deliveryOf(m) })
     } finally {
       clearInterval(running.heartbeat)

@@ -160,3 +160,25 @@ t.test('bad options are precise errors', async (t) => {
   const p = pollerFor(t, sqs, { default: url }, { queues: ['nope'] })
   await t.rejects(p.start(), { code: 'FASTIFY_AWS_UNKNOWN_QUEUE', message: /"nope"/ })
 })
+
+t.test('a throwing event listener is reported, and neither stops the poller nor loses the message', async (t) => {
+  const url = await sqs.createQueue('loop-listener', { VisibilityTimeout: '1' })
+  const queue = queueFor(t, sqs, { default: url })
+  const poller = pollerFor(t, sqs, { default: url }, { registry, heartbeatSeconds: false })
+  const errors: Error[] = []
+  poller.on('error', (e) => errors.push(e))
+  let throwOnce = true
+  poller.on('active', () => {
+    if (throwOnce) {
+      throwOnce = false
+      throw new Error('listener bug')
+    }
+  })
+  const completed: string[] = []
+  poller.on('completed', (run) => completed.push(run.jobId))
+  await poller.start()
+  const job = await queue.enqueue(RecordJob.build('listener'))
+  await until('completed on redelivery', () => completed.includes(job.jobId))
+  t.match(errors[0], { message: 'listener bug' })
+  t.equal(poller.stats.running, 0)
+})
