@@ -65,14 +65,15 @@ const guard: FastifyPluginAsync<SqsdGuardOptions> = async (fastify, opts) => {
   const trusted = createAddressCheck(hosts)
   if (hosts.length > 0) fastify.log.info({ dockerHosts: hosts }, 'sqsd guard trusts these Docker host addresses')
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!isSqsdRequest(request)) return
+  // A callback hook, not an async one: it runs on every request of the app, and most are not from sqsd.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!isSqsdRequest(request)) return done()
     const claimed = claimedAddresses(request)
     const untrusted = claimed.find((a) => !trusted(a))
-    if (untrusted === undefined) return
+    if (untrusted === undefined) return done()
     // trustProxy is deliberately ignored: only the socket and an all-local forwarding chain count.
     request.log.warn({ address: untrusted, chain: claimed }, 'SQSD request detected from untrusted address; returning 403 forbidden.')
-    return reply.code(403).type('text/plain; charset=utf-8').send(FORBIDDEN)
+    reply.code(403).type('text/plain; charset=utf-8').send(FORBIDDEN)
   })
 }
 

@@ -108,7 +108,6 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   const allowlist = settings.job_class_allowlist ? new Set(settings.job_class_allowlist) : undefined
   const cron = readCron(fastify, settings.cron_file, code.cron_file !== undefined, cwd, settings.path, registry)
   const capacity = new Capacity(settings.threads)
-  const running = new Set<Promise<unknown>>()
   const controllers = new Set<AbortController>()
   let closing = false
   let abortTimer: NodeJS.Timeout | undefined
@@ -130,39 +129,33 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     return prepared
   }
 
-  const run = (prepared: PreparedJob, request: FastifyRequest): Promise<JobRun> => {
+  // One async function per job (no promise chain, no extra set): every running job holds a capacity slot until it
+  // settles, so the capacity count is also what close waits for.
+  const run = async (prepared: PreparedJob, request: FastifyRequest): Promise<JobRun> => {
     const controller = new AbortController()
     controllers.add(controller)
     const delivery = deliveryFromHeaders(request.headers)
-    const p = performJob(prepared, {
-      registry,
-      logger: request.log as unknown as JobLogger,
-      signal: controller.signal,
-      delivery,
-    })
-      // performJob only rejects when the job's own policy code throws (a backoff function, a bad matcher): that is a
-      // failed run, not an unhandled rejection (which would end the process in async mode).
-      .catch((thrown: unknown): JobRun => {
-        const error = thrown instanceof Error ? thrown : new Error(String(thrown))
-        const { envelope } = prepared
-        request.log.error({ err: error, job_class: envelope.job_class, job_id: envelope.job_id }, `Job ${envelope.job_class} could not be run to a decision`)
-        return {
-          outcome: 'failed',
-          jobClass: envelope.job_class,
-          jobId: envelope.job_id,
-          queueName: envelope.queue_name,
-          attempt: envelope.executions + Math.max(1, delivery.receiveCount ?? 1),
-          durationMs: 0,
-          error,
-        }
-      })
-      .finally(() => {
+    try {
+      return await performJob(prepared, { registry, logger: request.log as unknown as JobLogger, signal: controller.signal, delivery })
+    } catch (thrown) {
+      // performJob is not meant to reject; if it ever does, that is a failed run, not an unhandled rejection
+      // (which would end the process in async mode).
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown))
+      const { envelope } = prepared
+      request.log.error({ err: error, job_class: envelope.job_class, job_id: envelope.job_id }, `Job ${envelope.job_class} could not be run to a decision`)
+      return {
+        outcome: 'failed',
+        jobClass: envelope.job_class,
+        jobId: envelope.job_id,
+        queueName: envelope.queue_name,
+        attempt: envelope.executions + Math.max(1, delivery.receiveCount ?? 1),
+        durationMs: 0,
+        error,
+      }
+    } finally {
       controllers.delete(controller)
       capacity.release()
-    })
-    running.add(p)
-    void p.finally(() => running.delete(p))
-    return p
+    }
   }
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -260,8 +253,8 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     abortTimer.unref()
   })
   fastify.addHook('onClose', async () => {
-    if (running.size > 0) fastify.log.info({ jobs: running.size }, 'Waiting for running jobs to finish')
-    await Promise.allSettled([...running])
+    if (capacity.running > 0) fastify.log.info({ jobs: capacity.running }, 'Waiting for running jobs to finish')
+    await capacity.idle()
     clearTimeout(abortTimer)
   })
   fastify.log.info(

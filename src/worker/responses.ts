@@ -8,6 +8,7 @@ export function sendLine(reply: FastifyReply, status: number, text: string): Fas
 
 /** Newlines folded, length capped, so a body is always one readable line. */
 export function oneLine(text: string, max = 500): string {
+  if (text.length <= max && !/[\r\n]/.test(text)) return text.trim() // the usual case: already one line
   const flat = text.replace(/\s*[\r\n]+\s*/g, ' ').trim()
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }
