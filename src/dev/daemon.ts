@@ -20,7 +20,7 @@ import { checkWorkerQueue } from './queue-check.js'
 import { createSqsdAgent, postToApp, type PostOutcome } from './http-post.js'
 import type { SqsdSettings } from './options.js'
 import { sendScheduledTask } from './scheduled-message.js'
-import { DeliverySlots } from './slots.js'
+import { Slots } from '../queue/slots.js'
 
 /** What the daemon needs. */
 export interface SqsdDaemonOptions {
@@ -65,7 +65,7 @@ export class SqsdDaemon {
   readonly #s: SqsdSettings
   readonly #log: PinoLike
   readonly #queueName: string
-  readonly #slots: DeliverySlots
+  readonly #slots: Slots
   readonly #agent: Agent
   readonly #deletes: DeleteBatcher
   readonly #stopPolling = new AbortController()
@@ -81,7 +81,7 @@ export class SqsdDaemon {
     this.#s = options.settings
     this.#queueName = queueNameOf(options.queueUrl)
     this.#log = options.logger.child({ component: 'sqsd', queue: this.#queueName })
-    this.#slots = new DeliverySlots(options.settings.httpConnections)
+    this.#slots = new Slots(options.settings.httpConnections)
     this.#agent = createSqsdAgent(options.settings.httpConnections)
     this.#deletes = new DeleteBatcher(options.sqs, options.queueUrl, this.#log)
     // Every POST in flight and every poller listens on these signals: up to HttpConnections (100) listeners each.
@@ -141,11 +141,11 @@ export class SqsdDaemon {
     await Promise.allSettled(this.#pollers)
     const drain = AbortSignal.timeout((this.#o.drainTimeout ?? 10) * 1000)
     if (this.#stats.inFlight > 0) this.#log.info({ inFlight: this.#stats.inFlight }, 'sqsd waiting for POSTs in flight')
-    await this.#slots.whenIdle(drain)
+    await this.#slots.idle(drain)
     if (this.#stats.inFlight > 0) {
       this.#log.warn({ inFlight: this.#stats.inFlight }, 'sqsd drain timeout: aborting POSTs; their messages return after VisibilityTimeout')
       this.#abortPosts.abort()
-      await this.#slots.whenIdle()
+      await this.#slots.idle()
     }
     await this.#deletes.flush()
     this.#agent.destroy()
@@ -157,11 +157,8 @@ export class SqsdDaemon {
     let backoff = 0
     while (!stop.aborted) {
       // Take the slots first: never receive a message that cannot be POSTed at once.
-      const slots = this.#slots.take(RECEIVE_BATCH)
-      if (slots === 0) {
-        await this.#slots.whenFree(stop)
-        continue
-      }
+      const slots = await this.#slots.take(RECEIVE_BATCH, stop)
+      if (slots === 0) continue // stopping
       let messages: Message[]
       try {
         const out = await this.#o.sqs.send(

@@ -24,7 +24,6 @@ export {
   type SqsdRequest,
 } from './headers.js'
 export { postToApp, createSqsdAgent, type PostOutcome, type PostTarget } from './http-post.js'
-export { DeliverySlots } from './slots.js'
 export { CronScheduler, type CronSchedulerOptions } from './cron-scheduler.js'
 export { systemClock, type Clock, type TimerHandle } from './clock.js'
 export { scheduledTaskMessage, sendScheduledTask } from './scheduled-message.js'

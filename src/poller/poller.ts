@@ -9,7 +9,7 @@ import type { PollerEvents } from './events.js'
 import type { PermanentFailureAction, PermanentFailureHandler, PollerOptions } from './options.js'
 import { readQueueInfo, type QueueInfo } from './queue-info.js'
 import { deliveryOf, receivedMessage, type ReceivedMessage } from './received.js'
-import { Slots } from './slots.js'
+import { Slots } from '../queue/slots.js'
 import { QueueWrites } from './sqs-calls.js'
 import { sqsFailure } from './sqs-failure.js'
 

@@ -1,4 +1,6 @@
-// The concurrency limit shared by every receive loop: a counting semaphore whose waiters can be aborted.
+// The concurrency limit of an SQS consumer (the poller's jobs, the sqsd daemon's HttpConnections): a counting
+// semaphore whose waiters can be aborted. Slots are taken before ReceiveMessage, so no received message ever waits
+// in memory for a slot while its visibility timeout runs.
 
 /** N job slots. A receive loop takes slots before ReceiveMessage, so no message ever waits for a slot. */
 export class Slots {
