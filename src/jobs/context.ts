@@ -1,16 +1,19 @@
-// Each running job instance's context, kept outside the instance so subclasses cannot clobber it.
+// Each running job instance's context, under a module-private symbol so subclasses cannot clobber it by accident.
+// (A WeakMap did the same, but a WeakMap entry per run made every garbage collection slower: measurably fewer
+// sqsd requests per second under load.)
 import type { Job, JobContext } from './job.js'
 
-const contexts = new WeakMap<Job, JobContext>()
+const CONTEXT = Symbol('fastify-aws.jobContext')
+type WithContext = Job & { [CONTEXT]?: JobContext }
 
 /** Gives a job instance its context before perform. */
 export function attachContext(job: Job, context: JobContext): void {
-  contexts.set(job, context)
+  ;(job as WithContext)[CONTEXT] = context
 }
 
 /** The context of a running job. */
 export function contextOf(job: Job): JobContext {
-  const c = contexts.get(job)
+  const c = (job as WithContext)[CONTEXT]
   if (!c) throw new Error('Job context is only available while the job runs')
   return c
 }

@@ -21,8 +21,11 @@ export interface RunJobOptions {
   registry?: JobRegistry
   /** Gets one line per run (default: silent). */
   logger?: JobLogger
-  /** Passed to the job as `context.signal`. */
-  signal?: AbortSignal
+  /**
+   * Passed to the job as `context.signal`. A function is called only if the job reads `context.signal` (creating an
+   * AbortSignal per run is costly under load, and most jobs never look at it).
+   */
+  signal?: AbortSignal | (() => AbortSignal)
   /** Transport metadata; `receiveCount` feeds the attempt number. */
   delivery: DeliveryInfo
 }
@@ -76,7 +79,12 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   const receiveCount = options.delivery.receiveCount
   const attempt = envelope.executions + (Number.isSafeInteger(receiveCount) && receiveCount! >= 1 ? receiveCount! : 1)
   const logger = options.logger ?? silentLogger
-  const log = logger.child({ job_class: envelope.job_class, job_id: envelope.job_id })
+  // The job's child logger is made when first used: the run line goes to `logger` and most jobs never log.
+  let childLog: JobLogger | undefined
+  const jobLog = (): JobLogger => (childLog ??= logger.child({ job_class: envelope.job_class, job_id: envelope.job_id }))
+  let signal: AbortSignal | undefined
+  const jobSignal = (): AbortSignal =>
+    (signal ??= typeof options.signal === 'function' ? options.signal() : (options.signal ?? new AbortController().signal))
   const base = { jobClass: envelope.job_class, jobId: envelope.job_id, queueName: envelope.queue_name, attempt }
   let instance: InstanceType<typeof job>
   try {
@@ -84,7 +92,7 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   } catch (thrown) {
     // A constructor that throws is a failed run like any other (performJob never throws).
     const error = thrown instanceof Error ? thrown : new Error(String(thrown))
-    const run: JobRun = { ...base, ...decide(error, attempt, job, log), durationMs: 0, error }
+    const run: JobRun = { ...base, ...decide(error, attempt, job, jobLog()), durationMs: 0, error }
     logRun(logger, run)
     return run
   }
@@ -99,8 +107,12 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
     locale: envelope.locale,
     timezone: envelope.timezone,
     delivery: options.delivery,
-    signal: options.signal ?? new AbortController().signal,
-    log,
+    get signal() {
+      return jobSignal()
+    },
+    get log() {
+      return jobLog()
+    },
   })
   const perform = (): Promise<unknown> => Promise.resolve((instance.perform as (...a: JobArgument[]) => unknown)(...args))
   const started = performance.now()
@@ -112,7 +124,7 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
     run = { ...base, outcome: 'succeeded', durationMs: performance.now() - started, result }
   } catch (thrown) {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown))
-    run = { ...base, ...decide(error, attempt, job, log), durationMs: performance.now() - started, error }
+    run = { ...base, ...decide(error, attempt, job, jobLog()), durationMs: performance.now() - started, error }
   }
   // The run line goes to the given logger, not the job's child: the child already binds job_class and job_id,
   // and pino would write those keys twice in one JSON line.
