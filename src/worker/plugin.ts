@@ -109,6 +109,8 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   const cron = readCron(fastify, settings.cron_file, code.cron_file !== undefined, cwd, settings.path, registry)
   const capacity = new Capacity(settings.threads)
   const controllers = new Set<AbortController>()
+  /** Set when shutdown_timeout has passed: the reason every job's signal is aborted with. */
+  let abortReason: Error | undefined
   let closing = false
   let abortTimer: NodeJS.Timeout | undefined
 
@@ -132,11 +134,18 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   // One async function per job (no promise chain, no extra set): every running job holds a capacity slot until it
   // settles, so the capacity count is also what close waits for.
   const run = async (prepared: PreparedJob, request: FastifyRequest): Promise<JobRun> => {
-    const controller = new AbortController()
-    controllers.add(controller)
+    // The job's AbortController is made only if it reads context.signal (an AbortSignal per request costs a lot of
+    // throughput); one first read after the shutdown timeout gets an already aborted signal.
+    let controller: AbortController | undefined
+    const signal = (): AbortSignal => {
+      if (abortReason) return AbortSignal.abort(abortReason)
+      controller = new AbortController()
+      controllers.add(controller)
+      return controller.signal
+    }
     const delivery = deliveryFromHeaders(request.headers)
     try {
-      return await performJob(prepared, { registry, logger: request.log as unknown as JobLogger, signal: controller.signal, delivery })
+      return await performJob(prepared, { registry, logger: request.log as unknown as JobLogger, signal, delivery })
     } catch (thrown) {
       // performJob is not meant to reject; if it ever does, that is a failed run, not an unhandled rejection
       // (which would end the process in async mode).
@@ -153,7 +162,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
         error,
       }
     } finally {
-      controllers.delete(controller)
+      if (controller) controllers.delete(controller)
       capacity.release()
     }
   }
@@ -247,10 +256,12 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     closing = true
     // Jobs get shutdown_timeout seconds; then their AbortSignal fires so cooperative jobs stop.
     abortTimer = setTimeout(() => {
-      if (controllers.size > 0) fastify.log.warn({ jobs: controllers.size }, 'Shutdown timeout reached; aborting running jobs')
-      for (const c of controllers) c.abort(new Error('worker shutting down'))
+      abortReason = new Error('worker shutting down')
+      if (capacity.running > 0) fastify.log.warn({ jobs: capacity.running }, 'Shutdown timeout reached; aborting running jobs')
+      for (const c of controllers) c.abort(abortReason)
     }, settings.shutdown_timeout * 1000)
-    abortTimer.unref()
+    // Not unref'd: while close waits for jobs, this timer may be the only thing left to end a job that waits on its
+    // signal; unref'd, the event loop could empty and the process exit with the job unfinished. onClose clears it.
   })
   fastify.addHook('onClose', async () => {
     if (capacity.running > 0) fastify.log.info({ jobs: capacity.running }, 'Waiting for running jobs to finish')
