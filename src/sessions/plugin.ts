@@ -71,8 +71,9 @@ const plugin: FastifyPluginAsync<DynamoDbSessionPluginOptions> = async (fastify,
 
   // Registered before @fastify/session's onSend, so it runs first (see keepCookieWhenStoreUnavailable).
   const storeUnavailable = new WeakSet<FastifyRequest>()
-  fastify.addHook('onSend', (request, _reply, _payload, done) => {
+  fastify.addHook('onSend', (request, reply, _payload, done) => {
     keepCookieWhenStoreUnavailable(request, storeUnavailable)
+    clearCookieOfDestroyedSession(request, reply, storeUnavailable, store.settings.cookie_name, cookie)
     done()
   })
 
@@ -132,6 +133,22 @@ function keepCookieWhenStoreUnavailable(request: FastifyRequest, unavailable: We
   if (session && typeof session.isModified === 'function' && !session.isModified()) {
     ;(request as { session: unknown }).session = null
   }
+}
+
+/**
+ * @fastify/session's `destroy()` deletes the item but leaves the browser's cookie, which then costs a GetItem on
+ * every later request until it expires. A request that destroyed its session (session null, unlike an unavailable
+ * store's, see above) and came with the cookie gets it cleared.
+ */
+function clearCookieOfDestroyedSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  unavailable: WeakSet<FastifyRequest>,
+  cookieName: string,
+  cookie: CookieOptions | undefined,
+): void {
+  if (request.session !== null || unavailable.has(request) || request.cookies?.[cookieName] === undefined) return
+  reply.clearCookie(cookieName, { path: cookie?.path ?? '/', ...(cookie?.domain !== undefined ? { domain: cookie.domain } : {}) })
 }
 
 /**
