@@ -1,0 +1,176 @@
+// Worker tier throughput: sqsd POSTs running a no-op job through the worker vs a bare Fastify POST route with the
+// same JSON body, in the same run. The servers run in a child process; this process is the load generator
+// (undici Pool, a bounded number of connections, each looping one request at a time for a fixed duration).
+// Target (issue 2): worker >= 0.8 of bare.
+//
+//   npm run bench -- worker            (BENCH_SECONDS=5 per measurement, BENCH_CONNECTIONS=10)
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { AddressInfo } from 'node:net'
+import Fastify, { type FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { Pool } from 'undici'
+import { Job, JobRegistry } from '../src/jobs/index.js'
+import { workerTier } from '../src/worker/index.js'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1.5)
+
+/** A realistic envelope (what our queue and Rails write), ~400 bytes. */
+const BODY = JSON.stringify({
+  job_class: 'NoopJob',
+  job_id: '5eca64c6-16c9-4f20-80a2-c9babb8cdcb3',
+  provider_job_id: null,
+  queue_name: 'default',
+  priority: null,
+  arguments: ['monthly', { region: 'eu', limit: 10, _aj_symbol_keys: ['limit'] }, [1, 2, 3]],
+  executions: 0,
+  exception_executions: {},
+  locale: 'en',
+  timezone: 'UTC',
+  enqueued_at: '2026-11-28T17:00:45.000000000Z',
+  scheduled_at: null,
+})
+const HEADERS = {
+  'user-agent': 'aws-sqsd/2.4',
+  'content-type': 'application/json',
+  'x-aws-sqsd-msgid': 'b5d0a1f2-0000-4c1e-9d2a-0123456789ab',
+  'x-aws-sqsd-queue': 'awseb-e-abc-stack-AWSEBWorkerQueue-XYZ',
+  'x-aws-sqsd-first-received-at': '2026-11-29T21:00:00Z',
+  'x-aws-sqsd-receive-count': '1',
+  'x-aws-sqsd-attr-tenant': 'acme',
+}
+
+type Kind = 'bare' | 'worker'
+type Logging = 'off' | 'info'
+
+// ── child: the servers ────────────────────────────────────────────────────────────────────────
+async function serve(): Promise<void> {
+  const cwd = mkdtempSync(join(tmpdir(), 'fastify-aws-bench-'))
+  const apps: FastifyInstance[] = []
+
+  class NoopJob extends Job {
+    static override readonly jobName = 'NoopJob'
+    async perform(): Promise<void> {}
+  }
+
+  const start = async (kind: Kind, logging: Logging): Promise<number> => {
+    // Logging 'info' writes real JSON lines (pino's sync destination to /dev/null), as the service does.
+    const loggerInstance = logging === 'info' ? pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) : undefined
+    const app = (loggerInstance ? Fastify({ loggerInstance }) : Fastify({ logger: false })) as unknown as FastifyInstance
+    if (kind === 'bare') {
+      app.post('/', async (request) => {
+        const body = request.body as { job_class?: string }
+        return `Ran ${body.job_class ?? '?'}.`
+      })
+    } else {
+      await app.register(workerTier, {
+        enabled: true,
+        registry: new JobRegistry().register(NoopJob),
+        threads: 1024,
+        cwd,
+        env: {},
+        dockerHosts: false,
+      })
+    }
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    apps.push(app)
+    return (app.server.address() as AddressInfo).port
+  }
+
+  let cpu = process.cpuUsage()
+  process.on('message', async (msg: { op: 'start'; kind: Kind; logging: Logging } | { op: 'cpu' } | { op: 'stop' }) => {
+    if (msg.op === 'start') process.send!({ port: await start(msg.kind, msg.logging) })
+    else if (msg.op === 'cpu') {
+      // Server CPU time since the last ask: a per-request cost that the load on a shared machine distorts less.
+      const used = process.cpuUsage(cpu)
+      cpu = process.cpuUsage()
+      process.send!({ micros: used.user + used.system })
+    } else {
+      for (const app of apps) await app.close()
+      rmSync(cwd, { recursive: true, force: true })
+      process.send!({ stopped: true })
+      process.disconnect()
+    }
+  })
+  process.send!({ ready: true })
+}
+
+// ── parent: the load ──────────────────────────────────────────────────────────────────────────
+function ask<T>(child: ChildProcess, msg: unknown): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as T))
+    child.send(msg as never)
+  })
+}
+
+async function load(port: number, seconds: number): Promise<{ rps: number; errors: number; statuses: Set<number>; done: number }> {
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONNECTIONS, pipelining: 1 })
+  let done = 0
+  let errors = 0
+  const statuses = new Set<number>()
+  const started = performance.now()
+  const deadline = started + seconds * 1000
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      try {
+        const res = await pool.request({ path: '/', method: 'POST', headers: HEADERS, body: BODY })
+        await res.body.text()
+        statuses.add(res.statusCode)
+        if (res.statusCode === 200) done++
+        else errors++
+      } catch {
+        errors++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONNECTIONS }, loop))
+  const elapsed = (performance.now() - started) / 1000
+  await pool.close()
+  return { rps: done / elapsed, errors, statuses, done }
+}
+
+async function main(): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ['serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  await new Promise((resolve) => child.once('message', resolve))
+  console.log(`worker.bench: ${CONNECTIONS} connections, ${SECONDS} s per side (two halves, interleaved), warm-up ${WARMUP_SECONDS} s, body ${BODY.length} bytes`)
+  let failed = false
+  for (const logging of ['info', 'off'] as const) {
+    const ports = {
+      bare: (await ask<{ port: number }>(child, { op: 'start', kind: 'bare', logging })).port,
+      worker: (await ask<{ port: number }>(child, { op: 'start', kind: 'worker', logging })).port,
+    }
+    await load(ports.bare, WARMUP_SECONDS)
+    await load(ports.worker, WARMUP_SECONDS)
+    // Interleave halves so drift in machine load (2 shared cores) hits both sides alike.
+    const total = { bare: 0, worker: 0 }
+    const cpu = { bare: { micros: 0, requests: 0 }, worker: { micros: 0, requests: 0 } }
+    for (const kind of ['bare', 'worker', 'worker', 'bare'] as const) {
+      await ask(child, { op: 'cpu' })
+      const r = await load(ports[kind], SECONDS / 2)
+      cpu[kind].micros += (await ask<{ micros: number }>(child, { op: 'cpu' })).micros
+      cpu[kind].requests += r.done + r.errors
+      if (r.errors > 0) {
+        console.error(`  ${kind}: ${r.errors} requests were not 200 (statuses ${[...r.statuses].join(', ')})`)
+        failed = true
+      }
+      total[kind] += r.rps / 2
+    }
+    const ratio = total.worker / total.bare
+    const perRequest = (k: Kind) => cpu[k].micros / Math.max(1, cpu[k].requests)
+    const cpuRatio = perRequest('bare') / perRequest('worker')
+    console.log(
+      `  logging ${logging.padEnd(4)}  bare ${total.bare.toFixed(0).padStart(6)} req/s   worker ${total.worker.toFixed(0).padStart(6)} req/s   ratio ${ratio.toFixed(2)}${ratio >= 0.8 ? '' : ' (below the 0.8 target)'}` +
+        `   | server CPU/request: bare ${perRequest('bare').toFixed(0)} µs, worker ${perRequest('worker').toFixed(0)} µs, ratio ${cpuRatio.toFixed(2)}`,
+    )
+  }
+  await ask(child, { op: 'stop' })
+  process.exit(failed ? 1 : 0)
+}
+
+if (process.argv[2] === 'serve') await serve()
+else await main()
