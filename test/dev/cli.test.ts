@@ -3,10 +3,10 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
+
 import t from 'tap'
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
-import { main } from '../../src/cli/main.js'
+import { runCli } from '../helpers/cli.js'
 import { parseJobArguments } from '../../src/cli/commands/enqueue.js'
 import { startDevStack } from '../../src/dev/dev-stack.js'
 import { Job } from '../../src/jobs/index.js'
@@ -14,16 +14,7 @@ import { buildServiceApp } from '../../src/service/app.js'
 import { startSqs } from '../helpers/emulators.js'
 import { memoryLogger, sqsClient, startCaptureApp, waitFor } from './helpers.js'
 
-async function cli(argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString()))
-  stderr.on('data', (c: Buffer) => (err += c.toString()))
-  const code = await main({ argv, env, cwd, stdout, stderr })
-  return { code, out, err }
-}
+const cli = (argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = {}) => runCli(argv, env, cwd)
 
 const emptyDir = mkdtempSync(join(tmpdir(), 'fastify-aws-cli-'))
 

@@ -5,6 +5,7 @@ import { ScanCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { GetQueueAttributesCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs'
 import { spawn, type ChildProcess } from 'node:child_process'
 import t, { type Test } from 'tap'
+import { lambdaRecord } from '../helpers/lambda-event.js'
 import { request } from 'undici'
 import type { SqsEvent, SqsRecord } from '../../src/lambda/index.js'
 import { createSessionTable } from '../../src/sessions/index.js'
@@ -154,19 +155,7 @@ t.test('example lambda-handler: a real SQS batch in, batchItemFailures out', asy
   const arn = (await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!
   const event: SqsEvent = {
     Records: (await receiveAll(url, 3)).map(
-      (m): SqsRecord => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: { ...(m.Attributes as Record<string, string>) },
-        messageAttributes: Object.fromEntries(
-          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue, dataType: v.DataType! }]),
-        ),
-        md5OfBody: m.MD5OfBody,
-        eventSource: 'aws:sqs',
-        eventSourceARN: arn,
-        awsRegion: testAws.region,
-      }),
+      (m): SqsRecord => lambdaRecord(m, arn, testAws.region),
     ),
   }
   t.equal(event.Records.length, 3)

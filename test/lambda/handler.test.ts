@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { lambdaRecord } from '../helpers/lambda-event.js'
 import { GetQueueAttributesCommand, SendMessageCommand, DeleteMessageBatchCommand, type Message } from '@aws-sdk/client-sqs'
 import { Job, JobRegistry, type RetryPolicy } from '../../src/jobs/index.js'
 import { createLambdaHandler, type SqsEvent, type SqsRecord } from '../../src/lambda/index.js'
@@ -37,19 +38,7 @@ async function eventFrom(url: string, visibility = 30): Promise<SqsEvent> {
   }
   return {
     Records: messages.map(
-      (m): SqsRecord => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: { ...(m.Attributes as Record<string, string>) },
-        messageAttributes: Object.fromEntries(
-          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue, dataType: v.DataType! }]),
-        ),
-        md5OfBody: m.MD5OfBody,
-        eventSource: 'aws:sqs',
-        eventSourceARN: arn,
-        awsRegion: 'us-east-1',
-      }),
+      (m): SqsRecord => lambdaRecord(m, arn),
     ),
   }
 }

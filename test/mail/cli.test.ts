@@ -1,7 +1,7 @@
 // `fastify-aws mail send|preview` through the CLI dispatcher, with configuration from the directory it runs in.
 import t, { type Test } from 'tap'
-import { PassThrough } from 'node:stream'
-import { main } from '../../src/cli/main.js'
+
+import { runCli } from '../helpers/cli.js'
 import { startRecordedSes, headerLines } from './ses-recorder.js'
 
 const ses = await startRecordedSes()
@@ -16,14 +16,7 @@ async function run(t: Test, argv: string[], files: Record<string, unknown> = {})
     },
     ...files,
   })
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString()))
-  stderr.on('data', (c: Buffer) => (err += c.toString()))
-  const code = await main({ argv: ['mail', ...argv], env: {}, cwd, stdout, stderr })
-  return { code, out, err }
+  return runCli(['mail', ...argv], {}, cwd)
 }
 
 t.test('send: uses config/mail.yml and config/aws.yml, prints the MessageId', async (t) => {

@@ -1,18 +1,8 @@
 // `fastify-aws poll` argument handling, in process (the child-process tests cover running and signals).
 import t from 'tap'
-import { PassThrough } from 'node:stream'
-import { main } from '../../src/cli/main.js'
+import { runCli } from '../helpers/cli.js'
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d: Buffer) => (out += d.toString()))
-  stderr.on('data', (d: Buffer) => (err += d.toString()))
-  const code = await main({ argv, env, cwd, stdout, stderr })
-  return { code, out, err }
-}
+const run = runCli
 
 t.test('--help documents every flag', async (t) => {
   const { code, out } = await run(['poll', '--help'])
