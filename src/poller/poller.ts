@@ -1,6 +1,6 @@
 // The long-running SQS consumer: keeps up to `concurrency` jobs running, refilling as each one finishes.
 import { EventEmitter } from 'node:events'
-import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs'
+import { ReceiveMessageCommand, type Message, type ReceiveMessageCommandInput, type SQSClient } from '@aws-sdk/client-sqs'
 import { PollerConfigError } from '../errors.js'
 import { defaultRegistry, performJob, prepareJob, silentLogger, type JobLogger, type JobRegistry, type JobRun, type PreparedJob } from '../jobs/index.js'
 import { createSqsClient, loadQueueConfig, remainingDelaySeconds, type QueueConfig, type QueueSettings } from '../queue/index.js'
@@ -25,11 +25,21 @@ interface PolledQueue {
   groups: Map<string, ReceivedMessage[]>
 }
 
+/** What each ReceiveMessage asks for: what a job's attempt number and `context.delivery` are built from. */
+export const RECEIVE_ATTRIBUTES = {
+  MessageSystemAttributeNames: ['ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp', 'SenderId', 'MessageGroupId', 'SentTimestamp'],
+  MessageAttributeNames: ['All'],
+} satisfies Pick<ReceiveMessageCommandInput, 'MessageSystemAttributeNames' | 'MessageAttributeNames'>
+
+/** The abort reason running jobs see when the shutdown timeout passes. */
+const ABANDONED = new Error('The poller is shutting down')
+
 /** A job that is running. */
 interface RunningJob {
   message: ReceivedMessage
   queue: PolledQueue
-  controller: AbortController
+  /** Made only when the job reads `context.signal`: an AbortController per message is a real cost at thousands/s. */
+  controller: AbortController | undefined
   /** Set at the shutdown deadline: the message was made visible again, the run's outcome is ignored. */
   abandoned: boolean
   /** The visibility heartbeat, stopped when the job ends or is abandoned. */
@@ -223,7 +233,7 @@ export class Poller extends EventEmitter<PollerEvents> {
         r.abandoned = true
         // The heartbeat would hide the message again; a job that ignores its signal keeps running unwatched.
         clearInterval(r.heartbeat)
-        r.controller.abort(new Error('The poller is shutting down'))
+        r.controller?.abort(ABANDONED)
         this.#track(this.#changeVisibility(r.queue, r.message, 0))
       }
     }
@@ -249,8 +259,7 @@ export class Poller extends EventEmitter<PollerEvents> {
             WaitTimeSeconds: waitTimeSeconds,
             VisibilityTimeout: this.#options.visibilityTimeout ?? q.settings.visibilityTimeout,
             // Only what DeliveryInfo and FIFO need: every extra attribute costs parsing on each message.
-            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'ApproximateFirstReceiveTimestamp', 'SenderId', 'MessageGroupId', 'SentTimestamp'],
-            MessageAttributeNames: ['All'],
+            ...RECEIVE_ATTRIBUTES,
           }),
           { abortSignal: signal },
         )
@@ -346,12 +355,15 @@ export class Poller extends EventEmitter<PollerEvents> {
       const remaining = remainingDelaySeconds(prepared.envelope.scheduled_at, this.#now())
       if (remaining > 0) return this.#delay(q, m, prepared, remaining)
     }
-    const running: RunningJob = { message: m, queue: q, controller: new AbortController(), abandoned: false, heartbeat: this.#heartbeat(q, m) }
+    const running: RunningJob = { message: m, queue: q, controller: undefined, abandoned: false, heartbeat: this.#heartbeat(q, m) }
     this.#running.add(running)
+    // A job that first reads its signal after being abandoned gets one that is already aborted.
+    const signal = (): AbortSignal =>
+      running.abandoned ? AbortSignal.abort(ABANDONED) : (running.controller = new AbortController()).signal
     let run: JobRun
     try {
       this.emit('active', m, prepared.envelope.job_id, prepared.envelope.job_class)
-      run = await performJob(prepared, { logger: this.#logger, signal: running.controller.signal, delivery: deliveryOf(m) })
+      run = await performJob(prepared, { logger: this.#logger, signal, delivery: deliveryOf(m) })
     } finally {
       clearInterval(running.heartbeat)
       this.#running.delete(running)
