@@ -1,4 +1,5 @@
 // `fastify-aws cron run <name>` / `cron list`: a cron.yaml task by hand, as EB's leader would enqueue it.
+import { targetQueueFlags, targetQueueInput } from '../target-queue-flags.js'
 import { resolve } from 'node:path'
 import { scheduledTaskMessage } from '../../dev/scheduled-message.js'
 import { loadSqsdSettings } from '../../dev/options.js'
@@ -33,10 +34,7 @@ const command: Command = {
   async run(io) {
     const { values, positionals } = parseFlags(io.argv, {
       cron: { type: 'string' },
-      'queue-url': { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'state-file': { type: 'string' },
+      ...targetQueueFlags,
     })
     const [action, name, ...extra] = positionals
     if (action !== 'run' && action !== 'list') {
@@ -66,9 +64,7 @@ const command: Command = {
     const load = { env: io.env, cwd: io.cwd }
     const target = resolveTargetQueue({
       ...load,
-      ...(values['queue-url'] !== undefined ? { queueUrl: values['queue-url'] } : {}),
-      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-      ...(values.region !== undefined ? { region: values.region } : {}),
+      ...targetQueueInput(values),
       statePath,
       configured: () => loadSqsdSettings(load).queueUrl,
       configureHint: 'set FASTIFY_AWS_SQSD_QUEUE_URL (or queue_url in config/sqsd.yml)',

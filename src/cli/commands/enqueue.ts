@@ -1,4 +1,5 @@
 // `fastify-aws enqueue <JobName> [JSON args]`: pushes one job by hand, to the dev queue or a real SQS queue.
+import { targetQueueFlags, targetQueueInput } from '../target-queue-flags.js'
 import { Job, jobRequest, type JobClass } from '../../jobs/index.js'
 import { loadQueueConfig, SqsQueue } from '../../queue/index.js'
 import { resolveTargetQueue } from '../../dev/target-queue.js'
@@ -67,10 +68,7 @@ const command: Command = {
     const { values, positionals } = parseFlags(io.argv, {
       queue: { type: 'string' },
       delay: { type: 'string' },
-      'queue-url': { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'state-file': { type: 'string' },
+      ...targetQueueFlags,
       force: { type: 'boolean' },
     })
     const [name, argsText, ...extra] = positionals
@@ -91,10 +89,7 @@ const command: Command = {
 
     const target = resolveTargetQueue({
       ...load,
-      ...(values['queue-url'] !== undefined ? { queueUrl: values['queue-url'] } : {}),
-      ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-      ...(values.region !== undefined ? { region: values.region } : {}),
-      ...(values['state-file'] !== undefined ? { statePath: values['state-file'] } : {}),
+      ...targetQueueInput(values),
       configured: () => loadQueueConfig(load).queues.get(queueName)?.url,
       configureHint: `configure queue "${queueName}" (config/aws_active_job_sqs.yml "queues:", or AWS_ACTIVE_JOB_SQS_${queueName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`,
     })
