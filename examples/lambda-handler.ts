@@ -15,5 +15,7 @@ class ResizeImageJob extends Job {
 // answers { batchItemFailures } and Lambda deletes every other record of the batch.
 export const handler = createLambdaHandler({
   registry: new JobRegistry().register(ResizeImageJob),
-  logger: pino(), // Lambda sends stdout to CloudWatch Logs
+  // Lambda sends stdout to CloudWatch Logs. Write synchronously: the environment may freeze as soon as the handler
+  // returns, and pino's default asynchronous stdout could hold lines back until the next invocation (or lose them).
+  logger: pino(pino.destination({ sync: true })),
 })

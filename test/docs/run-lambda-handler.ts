@@ -1,5 +1,5 @@
 // Invokes examples/lambda-handler.ts as Lambda would: the SQS event (JSON in LAMBDA_EVENT) in, the answer printed
-// as the last line of stdout (the handler's own pino lines come before it).
+// as the last line of stdout (the example's pino writes synchronously, so its lines come before it).
 import type { SqsEvent } from 'fastify-aws/lambda'
 import { handler } from '../../examples/lambda-handler.js'
 
