@@ -98,53 +98,57 @@ export function envelopeFrom(data: unknown): JobEnvelope {
   if (typeof o.job_class !== 'string' || o.job_class.trim() === '') {
     throw new MalformedMessageError('"job_class" is missing or not a string')
   }
-  const str = (k: string, d: string | null): string | null => {
-    const v = o[k]
-    if (v === undefined || v === null) return d
-    if (typeof v !== 'string') throw new MalformedMessageError(`"${k}" must be a string, got ${typeof v}`)
-    return v
-  }
-  const num = (k: string, d: number | null): number | null => {
-    const v = o[k]
-    if (v === undefined || v === null) return d
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new MalformedMessageError(`"${k}" must be a number`)
-    return v
-  }
   const args = o.arguments ?? []
   if (!Array.isArray(args)) throw new MalformedMessageError('"arguments" must be an array')
   const exceptionExecutions = o.exception_executions ?? {}
   if (typeof exceptionExecutions !== 'object' || exceptionExecutions === null || Array.isArray(exceptionExecutions)) {
     throw new MalformedMessageError('"exception_executions" must be an object')
   }
-  for (const [k, v] of Object.entries(exceptionExecutions)) {
-    if (!isCount(v)) throw new MalformedMessageError(`"exception_executions" entry ${JSON.stringify(k)} must be a whole number >= 0`)
+  for (const k in exceptionExecutions) {
+    if (!Object.hasOwn(exceptionExecutions, k)) continue
+    if (!isCount((exceptionExecutions as Record<string, unknown>)[k])) throw new MalformedMessageError(`"exception_executions" entry ${JSON.stringify(k)} must be a whole number >= 0`)
   }
   // executions feeds the attempt number (executions + receive count): a negative or fractional count would make
   // retry policies misfire (attempt 0 or 2.5), so it must be a whole number, as Rails writes it.
-  const executions = num('executions', 0) ?? 0
+  const executions = num(o, 'executions', 0) ?? 0
   if (!isCount(executions)) throw new MalformedMessageError(`"executions" must be a whole number >= 0, got ${executions}`)
-  const scheduledAt = str('scheduled_at', null)
+  const scheduledAt = str(o, 'scheduled_at', null)
   if (scheduledAt !== null && !isIsoTime(scheduledAt)) {
     throw new MalformedMessageError(`"scheduled_at" is not an ISO-8601 time: ${JSON.stringify(scheduledAt)}`)
   }
-  const enqueuedAt = str('enqueued_at', null)
+  const enqueuedAt = str(o, 'enqueued_at', null)
   if (enqueuedAt !== null && !isIsoTime(enqueuedAt)) {
     throw new MalformedMessageError(`"enqueued_at" is not an ISO-8601 time: ${JSON.stringify(enqueuedAt)}`)
   }
   return {
     job_class: o.job_class,
-    job_id: str('job_id', null) ?? randomUUID(),
-    provider_job_id: str('provider_job_id', null),
-    queue_name: str('queue_name', 'default') ?? 'default',
-    priority: num('priority', null),
+    job_id: str(o, 'job_id', null) ?? randomUUID(),
+    provider_job_id: str(o, 'provider_job_id', null),
+    queue_name: str(o, 'queue_name', 'default') ?? 'default',
+    priority: num(o, 'priority', null),
     arguments: args,
     executions,
     exception_executions: exceptionExecutions as Record<string, number>,
-    locale: str('locale', 'en') ?? 'en',
-    timezone: str('timezone', null),
+    locale: str(o, 'locale', 'en') ?? 'en',
+    timezone: str(o, 'timezone', null),
     enqueued_at: enqueuedAt ?? isoNanos(new Date()),
     scheduled_at: scheduledAt,
   }
+}
+
+// Module-level, not closures inside envelopeFrom: it runs for every message.
+function str(o: Record<string, unknown>, k: string, d: string | null): string | null {
+  const v = o[k]
+  if (v === undefined || v === null) return d
+  if (typeof v !== 'string') throw new MalformedMessageError(`"${k}" must be a string, got ${typeof v}`)
+  return v
+}
+
+function num(o: Record<string, unknown>, k: string, d: number | null): number | null {
+  const v = o[k]
+  if (v === undefined || v === null) return d
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new MalformedMessageError(`"${k}" must be a number`)
+  return v
 }
 
 function isCount(v: unknown): v is number {

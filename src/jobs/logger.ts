@@ -7,6 +7,8 @@ export interface JobLogger {
   info(obj: unknown, msg?: string): void
   warn(obj: unknown, msg?: string): void
   error(obj: unknown, msg?: string): void
+  /** pino's level check; when present, a run's log line is not even built at a level that is off. */
+  isLevelEnabled?(level: string): boolean
 }
 
 const noop = (): void => {}
@@ -18,4 +20,5 @@ export const silentLogger: JobLogger = {
   info: noop,
   warn: noop,
   error: noop,
+  isLevelEnabled: () => false,
 }

@@ -197,6 +197,8 @@ export async function performNow(job: JobClass, args: readonly unknown[]): Promi
 }
 
 function logRun(log: JobLogger, run: JobRun): void {
+  const level = run.outcome === 'succeeded' || run.outcome === 'discarded' ? 'info' : run.outcome === 'retry' ? 'warn' : 'error'
+  if (log.isLevelEnabled !== undefined && !log.isLevelEnabled(level)) return
   const line: Record<string, unknown> = {
     job_class: run.jobClass,
     job_id: run.jobId,
@@ -208,8 +210,5 @@ function logRun(log: JobLogger, run: JobRun): void {
   if (run.error) line.err = run.error
   if (run.outcome === 'retry' && run.delaySeconds !== undefined) line.retry_in_s = run.delaySeconds
   if (run.outcome === 'discarded') line.reason = run.reason
-  const msg = `Job ${run.jobClass} ${run.outcome === 'retry' ? 'failed, will retry' : run.outcome}`
-  if (run.outcome === 'succeeded' || run.outcome === 'discarded') log.info(line, msg)
-  else if (run.outcome === 'retry') log.warn(line, msg)
-  else log.error(line, msg)
+  log[level](line, `Job ${run.jobClass} ${run.outcome === 'retry' ? 'failed, will retry' : run.outcome}`)
 }

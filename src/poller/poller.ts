@@ -286,7 +286,7 @@ export class Poller extends EventEmitter<PollerEvents> {
         break
       }
       if (q.settings.fifo) for (const m of received) this.#enqueueInGroup(q, m)
-      else for (const m of received) void this.#processSafely(q, m).finally(() => this.#slots.release())
+      else for (const m of received) void this.#processAndRelease(q, m)
     }
   }
 
@@ -329,6 +329,15 @@ export class Poller extends EventEmitter<PollerEvents> {
     }
   }
 
+  /** {@link #processSafely}, then the message's slot is given back. */
+  async #processAndRelease(q: PolledQueue, m: ReceivedMessage): Promise<void> {
+    try {
+      await this.#processSafely(q, m)
+    } finally {
+      this.#slots.release()
+    }
+  }
+
   /** {@link #process}, where an unexpected throw (a throwing event listener, say) is reported, not fatal. */
   async #processSafely(q: PolledQueue, m: ReceivedMessage): Promise<boolean> {
     try {
@@ -367,17 +376,17 @@ export class Poller extends EventEmitter<PollerEvents> {
     } finally {
       clearInterval(running.heartbeat)
       this.#running.delete(running)
-      for (const notify of this.#jobsChanged.splice(0)) notify()
+      if (this.#jobsChanged.length > 0) for (const notify of this.#jobsChanged.splice(0)) notify()
     }
     if (running.abandoned) return false
     switch (run.outcome) {
       case 'succeeded':
         this.#stats.completed++
-        this.#track(this.#delete(q, m).then(() => void this.emit('completed', run, m)))
+        this.#deleteThen(q, m, () => this.emit('completed', run, m))
         return true
       case 'discarded':
         this.#stats.discarded++
-        this.#track(this.#delete(q, m).then(() => void this.emit('discarded', run, m)))
+        this.#deleteThen(q, m, () => this.emit('discarded', run, m))
         return true
       case 'retry':
         this.#stats.retried++
@@ -457,6 +466,27 @@ export class Poller extends EventEmitter<PollerEvents> {
     }
     await this.#delete(q, m)
     this.emit('failed', { message: m, error, ...(run ? { run } : {}), permanent, action: 'dead-lettered' })
+  }
+
+  /**
+   * Deletes `m`, then calls `then` (whether or not the delete went through: a failed delete is logged, and the job
+   * did run). The hot path of every successful job, so callbacks, not a chain of promises; `stop()` waits for it
+   * through the batcher's drain.
+   */
+  #deleteThen(q: PolledQueue, m: ReceivedMessage, then: () => void): void {
+    q.writes.deleteThen(m.receiptHandle, (r) => {
+      try {
+        if (!r.ok) this.#error(sqsFailure('DeleteMessage', q.settings.name, r.cause ?? r, m.messageId))
+        then()
+      } catch (error) {
+        // A throwing event listener: reported like any other unexpected error, never thrown into the batcher.
+        try {
+          this.#error(error as Error)
+        } catch {
+          // The 'error' listener threw too; #error logged the error before calling it.
+        }
+      }
+    })
   }
 
   async #delete(q: PolledQueue, m: ReceivedMessage): Promise<void> {

@@ -4,7 +4,7 @@ import {
   DeleteMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
-import { EntryBatcher, type BatchCallResult, type EntryBatcherOptions, type EntryOutcome } from './entry-batcher.js'
+import { EntryBatcher, type BatchCallResult, type EntryBatcherOptions, type EntryCallback, type EntryOutcome } from './entry-batcher.js'
 
 /** Batched DeleteMessage / ChangeMessageVisibility for one queue. */
 export class QueueWrites {
@@ -12,9 +12,9 @@ export class QueueWrites {
   readonly #visibility: EntryBatcher<{ ReceiptHandle: string; VisibilityTimeout: number }>
 
   constructor(client: SQSClient, queueUrl: string, options: EntryBatcherOptions = {}) {
-    this.#deletes = new EntryBatcher(async (Entries) => failedOf(await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: [...Entries] }))), options)
+    this.#deletes = new EntryBatcher(async (Entries) => failedOf(await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries }))), options)
     this.#visibility = new EntryBatcher(
-      async (Entries) => failedOf(await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: [...Entries] }))),
+      async (Entries) => failedOf(await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries }))),
       options,
     )
   }
@@ -22,6 +22,11 @@ export class QueueWrites {
   /** Deletes a message (batched with others); resolves to how it ended. */
   delete(receiptHandle: string): Promise<EntryOutcome> {
     return this.#deletes.add({ ReceiptHandle: receiptHandle })
+  }
+
+  /** {@link delete}, calling `done` (which must not throw) instead of resolving a promise. */
+  deleteThen(receiptHandle: string, done: EntryCallback): void {
+    this.#deletes.addThen({ ReceiptHandle: receiptHandle }, done)
   }
 
   /** Hides the message for `seconds` from now (0: visible at once); batched with others. */

@@ -119,6 +119,19 @@ t.test('failure with retry policy: warn line with err and retry_in_s, then error
   t.match((error!.err as { stack: string }).stack, /failure boom/)
 })
 
+t.test('the run line follows the logger level: at warn, a success writes nothing and a failure still writes its line', async (t) => {
+  const { logger, lines } = capture('warn')
+  await runJob(body('EchoJob'), { registry, logger, delivery: { transport: 'poller' } })
+  t.same(lines, [], 'no info line built or written')
+  await runJob(body('FailingJob', ['boom']), { registry, logger, delivery: { transport: 'poller', receiveCount: 1 } })
+  t.match(lines, [{ level: 40, outcome: 'retry' }])
+  // A logger without isLevelEnabled (any object of JobLogger's shape) still gets every line.
+  const calls: string[] = []
+  const plain = { child: () => plain, debug: () => {}, info: (_: unknown, msg?: string) => void calls.push(`info ${msg}`), warn: () => {}, error: () => {} }
+  await runJob(body('EchoJob'), { registry, logger: plain, delivery: { transport: 'poller' } })
+  t.same(calls, ['info performing', 'info Job EchoJob succeeded'])
+})
+
 t.test('attempt = executions + receiveCount (receive count at least 1)', async (t) => {
   const cases: [number, number | undefined, number][] = [
     [0, undefined, 1],

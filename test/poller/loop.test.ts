@@ -182,3 +182,25 @@ t.test('a throwing event listener is reported, and neither stops the poller nor 
   t.match(errors[0], { message: 'listener bug' })
   t.equal(poller.stats.running, 0)
 })
+
+t.test("a throwing 'completed' listener is reported; the message stays deleted and later jobs still complete", async (t) => {
+  const url = await sqs.createQueue('loop-completed-listener', { VisibilityTimeout: '1' })
+  const queue = queueFor(t, sqs, { default: url })
+  const poller = pollerFor(t, sqs, { default: url }, { registry, heartbeatSeconds: false })
+  const errors: Error[] = []
+  poller.on('error', (e) => errors.push(e))
+  const completed: string[] = []
+  poller.on('completed', (run) => {
+    completed.push(run.jobId)
+    if (completed.length === 1) throw new Error('completed listener bug')
+  })
+  await poller.start()
+  const first = await queue.enqueue(RecordJob.build('first'))
+  await until('the first completed', () => completed.length === 1)
+  const second = await queue.enqueue(RecordJob.build('second'))
+  await until('the second completed', () => completed.length === 2)
+  t.same(completed, [first.jobId, second.jobId], 'each job completed once: the throw did not undo the delete')
+  t.match(errors, [{ message: 'completed listener bug' }])
+  await until('both deleted', async () => (await sqs.count(url)).inFlight === 0)
+  t.same(await sqs.count(url), { visible: 0, inFlight: 0, delayed: 0 })
+})
