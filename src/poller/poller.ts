@@ -329,10 +329,12 @@ export class Poller extends EventEmitter<PollerEvents> {
     }
   }
 
-  /** {@link #processSafely}, then the message's slot is given back. */
+  /** {@link #processSafely}, then the message's slot is given back (one async frame: this runs for every message). */
   async #processAndRelease(q: PolledQueue, m: ReceivedMessage): Promise<void> {
     try {
-      await this.#processSafely(q, m)
+      await this.#process(q, m)
+    } catch (error) {
+      this.#unexpected(error as Error, m)
     } finally {
       this.#slots.release()
     }
@@ -343,10 +345,14 @@ export class Poller extends EventEmitter<PollerEvents> {
     try {
       return await this.#process(q, m)
     } catch (error) {
-      this.#logger.error({ err: error, message_id: m.messageId }, 'Unexpected error while handling a message; it stays in the queue')
-      if (this.listenerCount('error') > 0) this.emit('error', error as Error)
+      this.#unexpected(error as Error, m)
       return false
     }
+  }
+
+  #unexpected(error: Error, m: ReceivedMessage): void {
+    this.#logger.error({ err: error, message_id: m.messageId }, 'Unexpected error while handling a message; it stays in the queue')
+    if (this.listenerCount('error') > 0) this.emit('error', error)
   }
 
   /**

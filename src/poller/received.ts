@@ -23,8 +23,12 @@ export interface ReceivedMessage {
 /** Converts an SDK message. */
 export function receivedMessage(queue: string, queueUrl: string, m: Message): ReceivedMessage {
   const attributes: Record<string, string> = {}
-  for (const [k, v] of Object.entries(m.MessageAttributes ?? {})) {
-    if (v.StringValue !== undefined) attributes[k] = v.StringValue
+  const given = m.MessageAttributes
+  if (given !== undefined) {
+    for (const k in given) {
+      const v = Object.hasOwn(given, k) ? given[k]!.StringValue : undefined
+      if (v !== undefined) attributes[k] = v
+    }
   }
   return {
     queue,
