@@ -14,8 +14,11 @@ import diagnosticsChannel from 'node:diagnostics_channel'
 import { performance } from 'node:perf_hooks'
 import { SQSClient, CreateQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs'
 import { startSqs, testAws } from '../test/helpers/emulators.js'
-import { instrumentSdkOperations, awsSdkOperationTracingChannel } from '../src/aws/index.js'
-import { createInstrumentationMiddleware, type SdkHandler } from '../src/aws/instrumentation-middleware.js'
+import type { SdkHandler } from '../src/aws/instrumentation-middleware.js'
+import { built } from './built.js'
+
+const { instrumentSdkOperations, awsSdkOperationTracingChannel } = await built<typeof import('../src/aws/index.js')>('aws/index.js')
+const { createInstrumentationMiddleware } = await built<typeof import('../src/aws/instrumentation-middleware.js')>('aws/instrumentation-middleware.js')
 
 const MODES = ['baseline', 'instrumented', 'subscribed'] as const
 type Mode = (typeof MODES)[number]

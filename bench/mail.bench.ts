@@ -6,7 +6,10 @@ import { createRequire } from 'node:module'
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2'
 import MailComposer, { type MailComposerOptions } from 'nodemailer/lib/mail-composer'
 import nodemailer, { type SendMailOptions } from 'nodemailer'
-import { createMailer, type MailMessage } from '../src/mail/index.js'
+import type { MailMessage } from '../src/mail/index.js'
+import { built } from './built.js'
+
+const { createMailer } = await built<typeof import('../src/mail/index.js')>('mail/index.js')
 
 const ROUNDS = 6
 const SENDS_PER_ROUND = 25

@@ -11,10 +11,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs'
 import { Consumer } from 'sqs-consumer'
-import { Job, JobRegistry } from '../src/jobs/index.js'
-import { Poller } from '../src/poller/index.js'
-import { RECEIVE_ATTRIBUTES } from '../src/poller/poller.js'
-import { SqsQueue } from '../src/queue/index.js'
+import { built } from './built.js'
+
+const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
+const { Poller } = await built<typeof import('../src/poller/index.js')>('poller/index.js')
+const { RECEIVE_ATTRIBUTES } = await built<typeof import('../src/poller/poller.js')>('poller/poller.js')
+const { SqsQueue } = await built<typeof import('../src/queue/index.js')>('queue/index.js')
 
 const NOOP_JOBS = 2000
 const SLOW_JOBS = 1000

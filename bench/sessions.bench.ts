@@ -6,7 +6,10 @@ import fastifyCookie from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { Agent, request } from 'undici'
-import { createSessionTable, dynamoDbSessions, type DynamoDbSessionPluginOptions } from '../src/sessions/index.js'
+import type { DynamoDbSessionPluginOptions } from '../src/sessions/index.js'
+import { built } from './built.js'
+
+const { createSessionTable, dynamoDbSessions } = await built<typeof import('../src/sessions/index.js')>('sessions/index.js')
 import { startDynalite, testAws } from '../test/helpers/emulators.js'
 
 declare module 'fastify' {

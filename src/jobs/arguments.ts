@@ -75,7 +75,7 @@ function serialize(value: unknown, path: string, seen: Set<object>): unknown {
  * `_aj_*` form (GlobalID records, BigDecimal, Duration, custom serializers) is an "unsupported argument" error.
  */
 export function deserializeArguments(args: readonly unknown[]): JobArgument[] {
-  return args.map((a, i) => deserialize(a, `arguments[${i}]`, 1))
+  return args.map((a, i) => (a === null || typeof a !== 'object' ? (a as JobArgument) : deserialize(a, new ArgPath(undefined, i), 1)))
 }
 
 /**
@@ -84,20 +84,53 @@ export function deserializeArguments(args: readonly unknown[]): JobArgument[] {
  */
 export const MAX_ARGUMENT_DEPTH = 512
 
-function deserialize(value: unknown, path: string, depth: number): JobArgument {
-  if (value === null || typeof value !== 'object') return value as JobArgument
-  if (depth > MAX_ARGUMENT_DEPTH) reject(path.length > 80 ? `${path.slice(0, 80)}…` : path, `nested more than ${MAX_ARGUMENT_DEPTH} levels deep`)
-  if (Array.isArray(value)) return value.map((v, i) => deserialize(v, `${path}[${i}]`, depth + 1))
+/**
+ * Where a value sits in the arguments (`arguments[1].tags[0]`), rendered only for an error message: building the
+ * text for every nested value of every message was a measurable share of the worker's time per request.
+ */
+class ArgPath {
+  constructor(
+    readonly parent: ArgPath | undefined,
+    readonly key: string | number,
+  ) {}
+
+  toString(): string {
+    const keys: Array<string | number> = []
+    for (let p: ArgPath | undefined = this; p; p = p.parent) keys.push(p.key)
+    let text = 'arguments'
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i]!
+      text += typeof k === 'number' ? `[${k}]` : `.${k}`
+    }
+    return text
+  }
+}
+
+/** A container (array or object) of the arguments; primitives never get here (nor get an ArgPath). */
+function deserialize(value: object, path: ArgPath, depth: number): JobArgument {
+  if (depth > MAX_ARGUMENT_DEPTH) {
+    const at = String(path)
+    reject(at.length > 80 ? `${at.slice(0, 80)}…` : at, `nested more than ${MAX_ARGUMENT_DEPTH} levels deep`)
+  }
+  if (Array.isArray(value)) {
+    const out: JobArgument[] = new Array(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i]
+      out[i] = v === null || typeof v !== 'object' ? (v as JobArgument) : deserialize(v, new ArgPath(path, i), depth + 1)
+    }
+    return out
+  }
   const obj = value as Record<string, unknown>
-  if ('_aj_serialized' in obj) return fromSerializer(obj, path)
+  if ('_aj_serialized' in obj) return fromSerializer(obj, String(path))
   if ('_aj_globalid' in obj) {
-    return reject(path, `a GlobalID (${String(obj._aj_globalid)}) refers to a Ruby record; send its id instead`)
+    return reject(String(path), `a GlobalID (${String(obj._aj_globalid)}) refers to a Ruby record; send its id instead`)
   }
   const entries: [string, JobArgument][] = []
-  for (const [k, v] of Object.entries(obj)) {
-    if (HASH_MARKERS.has(k)) continue
-    if (k.startsWith('_aj_')) reject(`${path}.${k}`, `the ActiveJob form "${k}" is not supported`)
-    entries.push([k, deserialize(v, `${path}.${k}`, depth + 1)])
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k) || HASH_MARKERS.has(k)) continue
+    if (k.startsWith('_aj_')) reject(`${String(path)}.${k}`, `the ActiveJob form "${k}" is not supported`)
+    const v = obj[k]
+    entries.push([k, v === null || typeof v !== 'object' ? (v as JobArgument) : deserialize(v, new ArgPath(path, k), depth + 1)])
   }
   return Object.fromEntries(entries)
 }

@@ -50,6 +50,8 @@ export function buildEnvelope(e: NewEnvelope): JobEnvelope {
   }
 }
 
+const NOT_BLANK = /\S/
+
 /**
  * Parses a message body into an envelope. Throws {@link MalformedMessageError} for text that is not JSON, JSON that
  * is not an object, a missing or non-string `job_class`, fields of the wrong type, or a `__proto__` key anywhere.
@@ -57,7 +59,7 @@ export function buildEnvelope(e: NewEnvelope): JobEnvelope {
  */
 export function parseEnvelope(body: string | Buffer): JobEnvelope {
   const text = typeof body === 'string' ? body : body.toString('utf8')
-  if (text.trim() === '') throw new MalformedMessageError('the body is empty; a job message is a JSON object')
+  if (!NOT_BLANK.test(text)) throw new MalformedMessageError('the body is empty; a job message is a JSON object')
   let data: unknown
   try {
     data = JSON.parse(text)

@@ -224,7 +224,12 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     // sqsd sends whatever MimeType is configured (JSON, text, form, custom) and empty bodies for periodic tasks:
     // read every body as bytes and parse the envelope ourselves.
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.body_limit }, (_req, body, done) => done(null, body))
+    const asBytes = { parseAs: 'buffer' as const, bodyLimit: settings.body_limit }
+    const keep = (_req: FastifyRequest, body: Buffer | string, done: (err: null, body: Buffer | string) => void): void => done(null, body)
+    // The catch-all alone would work, but Fastify caches parser lookups only for types registered by name: with '*'
+    // alone it parsed every request's Content-Type again. sqsd's default MimeType (and ours) get names.
+    scope.addContentTypeParser(['application/json', 'text/plain'], asBytes, keep)
+    scope.addContentTypeParser('*', asBytes, keep)
     scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return sendLine(reply, 413, `Request body is larger than the limit of ${settings.body_limit} bytes.`)

@@ -9,6 +9,20 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
+/** sqsd's own form, whole seconds in UTC: what toISOString would give, without its cost (about 0.5 µs a call). */
+const WHOLE_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
+
+function toIso(text: string, ms: number): string {
+  // Date.parse rolls "02-30" over into March and "24:00" into the next day: only days up to 28 and hours up to 23
+  // are certain to read back unchanged; anything else goes the long way.
+  const fast = WHOLE_SECONDS_UTC.test(text) && twoDigits(text, 8) <= 28 && twoDigits(text, 11) <= 23
+  return fast ? `${text.slice(0, 19)}.000Z` : new Date(ms).toISOString()
+}
+
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48
+}
+
 /** Delivery metadata from sqsd headers (names are case-insensitive; Node gives them lower-cased). */
 export function deliveryFromHeaders(headers: IncomingHttpHeaders): DeliveryInfo {
   const taskName = one(headers, 'x-aws-sqsd-taskname')?.trim() || undefined
@@ -22,7 +36,7 @@ export function deliveryFromHeaders(headers: IncomingHttpHeaders): DeliveryInfo 
   const first = one(headers, 'x-aws-sqsd-first-received-at')
   if (first) {
     const ms = Date.parse(first)
-    info.firstReceivedAt = Number.isNaN(ms) ? first : new Date(ms).toISOString()
+    info.firstReceivedAt = Number.isNaN(ms) ? first : toIso(first, ms)
     if (!Number.isNaN(ms)) info.firstReceivedAtMs = ms
   }
   const sender = one(headers, 'x-aws-sqsd-sender-id')

@@ -175,3 +175,20 @@ t.test('envelopes made by Rails (activejob-envelopes.md) run and the job sees de
   t.equal(first.context.jobId, '5eca64c6-16c9-4f20-80a2-c9babb8cdcb3')
   t.equal(first.context.timezone, null)
 })
+
+t.test('first-received-at reads back as the time Date.parse gave, even for dates that roll over', async (t) => {
+  const w = await startWorker(t)
+  const cases: Array<[string, string]> = [
+    ['2026-11-29T21:05:01Z', '2026-11-29T21:05:01.000Z'],
+    ['2026-02-30T00:00:00Z', '2026-03-02T00:00:00.000Z'],
+    ['2026-01-01T24:00:00Z', '2026-01-02T00:00:00.000Z'],
+    ['2026-11-29T21:05:01+01:00', '2026-11-29T20:05:01.000Z'],
+    ['2026-11-29T21:05:01.123Z', '2026-11-29T21:05:01.123Z'],
+  ]
+  for (const [i, [sent, expected]] of cases.entries()) {
+    t.equal((await w.sqsd(envelope('HelloJob'), { 'x-aws-sqsd-first-received-at': sent })).status, 200)
+    const delivery = w.jobs.seen[i]!.context.delivery
+    t.equal(delivery.firstReceivedAt, expected, sent)
+    t.equal(delivery.firstReceivedAtMs, Date.parse(sent))
+  }
+})
