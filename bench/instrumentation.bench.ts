@@ -201,8 +201,7 @@ try {
     const extra = mode === 'baseline' ? '' : ` (${(alone[mode] - alone.baseline).toFixed(0)} ns added per call)`
     console.log(`  ${LABEL[mode].padEnd(42)}${alone[mode].toFixed(0).padStart(10)} ns/call${extra}`)
   }
-  console.log('  (our TypeScript runs through tsx, whose keepNames adds a name-setting call to every closure made:')
-  console.log('   the subscribed numbers are upper bounds; the compiled dist/ does less)')
+  console.log('  (the compiled package, dist/, as deployed)')
   // Sanity: the baseline path publishes nothing, the instrumented path does.
   const probe = subscribeAll()
   await callFor('baseline', memory)()
