@@ -22,14 +22,16 @@ export interface ReceivedMessage {
 
 /** Converts an SDK message. */
 export function receivedMessage(queue: string, queueUrl: string, m: Message): ReceivedMessage {
-  const attributes: Record<string, string> = {}
+  // Collected as entries: assigning attributes[name] would drop an attribute named __proto__ (SQS allows the name).
+  let entries: [string, string][] | undefined
   const given = m.MessageAttributes
   if (given !== undefined) {
     for (const k in given) {
       const v = Object.hasOwn(given, k) ? given[k]!.StringValue : undefined
-      if (v !== undefined) attributes[k] = v
+      if (v !== undefined) (entries ??= []).push([k, v])
     }
   }
+  const attributes: Record<string, string> = entries ? Object.fromEntries(entries) : {}
   return {
     queue,
     queueUrl,
