@@ -13,21 +13,12 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
 const WHOLE_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
 
 function toIso(text: string, ms: number): string {
-  // Date.parse rolls "02-30" over into March and "24:00" into the next day: only a day that exists in its month and
-  // an hour up to 23 are certain to read back unchanged; anything else goes the long way.
-  const fast = WHOLE_SECONDS_UTC.test(text) && twoDigits(text, 11) <= 23 && dayExists(text)
-  return fast ? `${text.slice(0, 19)}.000Z` : new Date(ms).toISOString()
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-function dayExists(text: string): boolean {
-  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2)
-  const month = twoDigits(text, 5)
-  const day = twoDigits(text, 8)
-  if (month < 1 || month > 12 || day < 1) return false
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)
+  // Date.parse rolls "02-30" over into March and "24:00" into the next day: the text is only kept when the time it
+  // parsed to has the same day and hour (reading those back costs nothing next to toISOString's formatting).
+  if (!WHOLE_SECONDS_UTC.test(text)) return new Date(ms).toISOString()
+  const parsed = new Date(ms)
+  const same = parsed.getUTCDate() === twoDigits(text, 8) && parsed.getUTCHours() === twoDigits(text, 11)
+  return same ? `${text.slice(0, 19)}.000Z` : parsed.toISOString()
 }
 
 function twoDigits(text: string, at: number): number {
