@@ -73,9 +73,24 @@ function serialize(value: unknown, path: string, seen: Set<object>): unknown {
  * Reads arguments from a message, accepting what Rails' ActiveJob writes: Ruby-only hash markers are stripped,
  * Time/TimeWithZone/DateTime become `Date`, Date becomes `YYYY-MM-DD`, Symbol becomes a string. Any other
  * `_aj_*` form (GlobalID records, BigDecimal, Duration, custom serializers) is an "unsupported argument" error.
+ *
+ * Arrays and objects that need no change are passed on as they are, not copied (a message's parsed JSON belongs to
+ * the run that parsed it): a copy of every container of every message was most of the worker's allocation per job.
  */
 export function deserializeArguments(args: readonly unknown[]): JobArgument[] {
-  return args.map((a, i) => (a === null || typeof a !== 'object' ? (a as JobArgument) : deserialize(a, new ArgPath(undefined, i), 1)))
+  let out: unknown[] | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === null || typeof a !== 'object') continue
+    let d: unknown
+    try {
+      d = deserialize(a, 1)
+    } catch (failure) {
+      throw failure instanceof ArgumentFailure ? failure.at(i) : failure
+    }
+    if (d !== a) (out ??= args.slice())[i] = d
+  }
+  return (out ?? args) as JobArgument[]
 }
 
 /**
@@ -85,73 +100,113 @@ export function deserializeArguments(args: readonly unknown[]): JobArgument[] {
 export const MAX_ARGUMENT_DEPTH = 512
 
 /**
- * Where a value sits in the arguments (`arguments[1].tags[0]`), rendered only for an error message: building the
- * text for every nested value of every message was a measurable share of the worker's time per request.
+ * A value that cannot be read. Each container it sits in adds its key while the failure unwinds, so a path
+ * (`arguments[1].tags[0]`) is only built for a message that fails, never for every nested value of every message.
  */
-class ArgPath {
+class ArgumentFailure {
+  /** Keys from the failing value outwards. */
+  readonly keys: Array<string | number> = []
   constructor(
-    readonly parent: ArgPath | undefined,
-    readonly key: string | number,
-  ) {}
+    readonly why: string,
+    key?: string,
+  ) {
+    if (key !== undefined) this.keys.push(key)
+  }
 
-  toString(): string {
-    const keys: Array<string | number> = []
-    for (let p: ArgPath | undefined = this; p; p = p.parent) keys.push(p.key)
-    let text = 'arguments'
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const k = keys[i]!
-      text += typeof k === 'number' ? `[${k}]` : `.${k}`
+  /** The error, once the argument's index is known. */
+  at(index: number): Error {
+    this.keys.push(index)
+    let path = 'arguments'
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      const k = this.keys[i]!
+      path += typeof k === 'number' ? `[${k}]` : `.${k}`
     }
-    return text
+    return new UnsupportedArgumentError(`${path.length > 80 ? `${path.slice(0, 80)}…` : path}: ${this.why}`)
   }
 }
 
-/** A container (array or object) of the arguments; primitives never get here (nor get an ArgPath). */
-function deserialize(value: object, path: ArgPath, depth: number): JobArgument {
-  if (depth > MAX_ARGUMENT_DEPTH) {
-    const at = String(path)
-    reject(at.length > 80 ? `${at.slice(0, 80)}…` : at, `nested more than ${MAX_ARGUMENT_DEPTH} levels deep`)
-  }
+/** Marks a hash marker key in {@link deserialize}: the key is left out. */
+const LEAVE_OUT = Symbol('leave out')
+
+/** A container (array or object) of the arguments, or the same one when nothing in it changes. */
+function deserialize(value: object, depth: number): unknown {
+  if (depth > MAX_ARGUMENT_DEPTH) throw new ArgumentFailure(`nested more than ${MAX_ARGUMENT_DEPTH} levels deep`)
   if (Array.isArray(value)) {
-    const out: JobArgument[] = new Array(value.length)
+    let out: unknown[] | undefined
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i]
-      out[i] = v === null || typeof v !== 'object' ? (v as JobArgument) : deserialize(v, new ArgPath(path, i), depth + 1)
+      if (v === null || typeof v !== 'object') continue
+      const d = inner(v, i, depth)
+      if (d !== v) (out ??= value.slice())[i] = d
     }
-    return out
+    return out ?? value
   }
   const obj = value as Record<string, unknown>
-  if ('_aj_serialized' in obj) return fromSerializer(obj, String(path))
+  if ('_aj_serialized' in obj) return fromSerializer(obj)
   if ('_aj_globalid' in obj) {
-    return reject(String(path), `a GlobalID (${String(obj._aj_globalid)}) refers to a Ruby record; send its id instead`)
+    throw new ArgumentFailure(`a GlobalID (${String(obj._aj_globalid)}) refers to a Ruby record; send its id instead`)
   }
-  const entries: [string, JobArgument][] = []
+  // Copied from the first key that changes or goes (Rails marks every hash with symbol keys); until then, shared.
+  let out: Record<string, unknown> | undefined
   for (const k in obj) {
-    if (!Object.hasOwn(obj, k) || HASH_MARKERS.has(k)) continue
-    if (k.startsWith('_aj_')) reject(`${String(path)}.${k}`, `the ActiveJob form "${k}" is not supported`)
+    if (!Object.hasOwn(obj, k)) continue
     const v = obj[k]
-    entries.push([k, v === null || typeof v !== 'object' ? (v as JobArgument) : deserialize(v, new ArgPath(path, k), depth + 1)])
+    let d: unknown = v
+    if (HASH_MARKERS.has(k)) d = LEAVE_OUT
+    else if (k.startsWith('_aj_')) throw new ArgumentFailure(`the ActiveJob form "${k}" is not supported`, k)
+    else if (v !== null && typeof v === 'object') d = inner(v, k, depth)
+    if (out === undefined) {
+      if (d === v) continue
+      out = keysBefore(obj, k)
+    }
+    if (d !== LEAVE_OUT) setOwn(out, k, d)
   }
-  return Object.fromEntries(entries)
+  return out ?? obj
 }
 
-function fromSerializer(obj: Record<string, unknown>, path: string): JobArgument {
+/** A nested container; a failure inside it learns the key it sits under. */
+function inner(value: object, key: string | number, depth: number): unknown {
+  try {
+    return deserialize(value, depth + 1)
+  } catch (failure) {
+    if (failure instanceof ArgumentFailure) failure.keys.push(key)
+    throw failure
+  }
+}
+
+/** A new object with the keys of `obj` that come before `stop`. */
+function keysBefore(obj: Record<string, unknown>, stop: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k in obj) {
+    if (k === stop) break
+    if (Object.hasOwn(obj, k)) setOwn(out, k, obj[k])
+  }
+  return out
+}
+
+/** Assignment, except that a key named `__proto__` becomes an own key (assigning it would set the prototype). */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  else out[key] = value
+}
+
+function fromSerializer(obj: Record<string, unknown>): JobArgument {
   const kind = obj._aj_serialized
   const raw = obj.value
   if (typeof kind === 'string' && TIME_SERIALIZERS.has(kind)) {
     const d = typeof raw === 'string' && isIsoTime(raw) ? new Date(raw) : new Date(Number.NaN)
-    if (Number.isNaN(d.getTime())) reject(path, `${kind} value ${JSON.stringify(raw)} is not an ISO-8601 time`)
+    if (Number.isNaN(d.getTime())) fail(`${kind} value ${JSON.stringify(raw)} is not an ISO-8601 time`)
     return d
   }
   if (kind === DATE_SERIALIZER) {
-    if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) reject(path, `${kind} value ${JSON.stringify(raw)} is not YYYY-MM-DD`)
+    if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) fail(`${kind} value ${JSON.stringify(raw)} is not YYYY-MM-DD`)
     return raw as string
   }
   if (kind === SYMBOL_SERIALIZER) {
-    if (typeof raw !== 'string') reject(path, `${kind} value ${JSON.stringify(raw)} is not a string`)
+    if (typeof raw !== 'string') fail(`${kind} value ${JSON.stringify(raw)} is not a string`)
     return raw as string
   }
-  return reject(path, `the ActiveJob serializer ${JSON.stringify(kind)} is not supported (supported: Time, TimeWithZone, DateTime, Date, Symbol)`)
+  return fail(`the ActiveJob serializer ${JSON.stringify(kind)} is not supported (supported: Time, TimeWithZone, DateTime, Date, Symbol)`)
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
@@ -167,6 +222,10 @@ export function isIsoTime(text: string): boolean {
 /** ISO-8601 with nine fractional digits, as Rails 7.1+ writes times. */
 export function isoNanos(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')
+}
+
+function fail(why: string): never {
+  throw new ArgumentFailure(why)
 }
 
 function reject(path: string, why: string): never {

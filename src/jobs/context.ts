@@ -6,6 +6,14 @@ import type { Job, JobContext } from './job.js'
 const CONTEXT = Symbol('fastify-aws.jobContext')
 type WithContext = Job & { [CONTEXT]?: JobContext }
 
+/**
+ * Gives a new job instance its (empty) context slot, from the base class constructor: as the instance's first
+ * property it sits inside the object, where adding it before perform would allocate a property store for every run.
+ */
+export function reserveContext(job: Job): void {
+  ;(job as WithContext)[CONTEXT] = undefined
+}
+
 /** Gives a job instance its context before perform. */
 export function attachContext(job: Job, context: JobContext): void {
   ;(job as WithContext)[CONTEXT] = context

@@ -1,7 +1,7 @@
 // The job base class: a registered name, a default queue, a policy, and perform(...args).
 import type { Backoff, ErrorMatcher, RetryPolicy } from './policy.js'
 import type { JobLogger } from './logger.js'
-import { contextOf } from './context.js'
+import { contextOf, reserveContext } from './context.js'
 import { enqueueJob, jobRequest, type EnqueueOptions, type EnqueueRequest, type EnqueuedJob } from './enqueue.js'
 import { performNow } from './runner.js'
 
@@ -78,6 +78,10 @@ export abstract class Job {
   static deduplicateWithout: readonly string[] | undefined = undefined
 
   /** Runs the job. Resolve to succeed; throw to fail (the policy decides retry, discard or fail). */
+  constructor() {
+    reserveContext(this)
+  }
+
   abstract perform(...args: never[]): unknown
 
   /** This run's id, attempt, delivery metadata, abort signal and logger. */

@@ -12,6 +12,7 @@ import {
   type JobRegistry,
   type JobRun,
   type PreparedJob,
+  silentLogger,
 } from '../jobs/index.js'
 import { UnknownJobError } from '../errors.js'
 import { Capacity } from './capacity.js'
@@ -114,6 +115,17 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   let closing = false
   let abortTimer: NodeJS.Timeout | undefined
 
+  // Fastify without a logger gives every request a do-nothing logger with no isLevelEnabled, so the runner could
+  // not tell that nobody reads its lines and would build one per job. Jobs get the silent logger then: same silence.
+  const jobLogger = isDoNothingLogger(fastify.log) ? silentLogger : undefined
+  // The success answer per job name (only registered names succeed, so these stay small): made once, not per job.
+  const succeeded = { job: new Map<string, string>(), 'periodic task': new Map<string, string>() }
+  const successLine = (kind: 'job' | 'periodic task', name: string): string => {
+    let line = succeeded[kind].get(name)
+    if (line === undefined) succeeded[kind].set(name, (line = oneLine(`Successfully ran ${kind} ${name}.`)))
+    return line
+  }
+
   await fastify.register(sqsdGuard, {
     dockerHosts: opts.dockerHosts ?? dockerHostsSetting(settings.docker_hosts),
     ...(opts.procRoot ? { procRoot: opts.procRoot } : {}),
@@ -126,14 +138,33 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
       const job = registry.resolve(taskName)
       return { job, envelope: envelopeFrom({ job_class: taskName, queue_name: job.queueName }), args: [] }
     }
-    const prepared = prepareJob((request.body as Buffer | undefined) ?? '', registry)
+    const prepared = prepareJob((request.body as string | undefined) ?? '', registry)
     if (allowlist && !allowlist.has(prepared.envelope.job_class)) throw new UnknownJobError(JSON.stringify(prepared.envelope.job_class))
     return prepared
   }
 
-  // One async function per job (no promise chain, no extra set): every running job holds a capacity slot until it
-  // settles, so the capacity count is also what close waits for.
-  const run = async (prepared: PreparedJob, request: FastifyRequest): Promise<JobRun> => {
+  /** The answer to sqsd for a finished run (sync mode). */
+  const answer = (reply: FastifyReply, result: JobRun, kind: 'job' | 'periodic task', name: string): void => {
+    // Finished during close: this keep-alive connection would stay open until sqsd/nginx hang up or keepAliveTimeout
+    // (72 s) passes, and server.close() waits for it. Ask the client to reconnect (to another instance) instead.
+    if (closing) reply.header('connection', 'close')
+    switch (result.outcome) {
+      case 'succeeded':
+        sendLine(reply, 200, successLine(kind, name), true)
+        return
+      case 'discarded':
+        sendLine(reply, 200, `Discarded ${kind} ${name}: ${result.reason}`)
+        return
+      default:
+        sendLine(reply, 500, `Failed to execute ${kind} ${name} (${result.error?.name ?? 'Error'}); see the log for job_id ${result.jobId}.`)
+    }
+  }
+
+  // One async function per job, which also answers sqsd in sync mode (the route handler itself is synchronous: an
+  // async handler and Fastify's promise wrapping around it were two more promises and closures for every job).
+  // Every running job holds a capacity slot until it settles, so the capacity count is also what close waits for;
+  // the slot is given back before the answer, so sqsd's next request on this connection finds it free.
+  const run = async (prepared: PreparedJob, request: FastifyRequest, reply: FastifyReply | undefined, kind: 'job' | 'periodic task'): Promise<JobRun> => {
     // The job's AbortController is made only if it reads context.signal (an AbortSignal per request costs a lot of
     // throughput); one first read after the shutdown timeout gets an already aborted signal.
     let controller: AbortController | undefined
@@ -144,15 +175,16 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
       return controller.signal
     }
     const delivery = deliveryFromHeaders(request.headers)
+    let result: JobRun
     try {
-      return await performJob(prepared, { registry, logger: request.log as unknown as JobLogger, signal, delivery })
+      result = await performJob(prepared, { registry, logger: jobLogger ?? (request.log as unknown as JobLogger), signal, delivery })
     } catch (thrown) {
       // performJob is not meant to reject; if it ever does, that is a failed run, not an unhandled rejection
-      // (which would end the process in async mode).
+      // (which would end the process).
       const error = thrown instanceof Error ? thrown : new Error(String(thrown))
       const { envelope } = prepared
       request.log.error({ err: error, job_class: envelope.job_class, job_id: envelope.job_id }, `Job ${envelope.job_class} could not be run to a decision`)
-      return {
+      result = {
         outcome: 'failed',
         jobClass: envelope.job_class,
         jobId: envelope.job_id,
@@ -165,15 +197,27 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
       if (controller) controllers.delete(controller)
       capacity.release()
     }
+    if (reply) {
+      try {
+        answer(reply, result, kind, prepared.envelope.job_class)
+      } catch (err) {
+        // Nothing here is expected to throw; if it does, the request gets the error handler's 500, not a hang.
+        reply.send(err)
+      }
+    }
+    return result
   }
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
     // A periodic task is a present and non-blank Taskname (as in aws-sdk-rails); a blank one is an ordinary job.
     const task = request.headers['x-aws-sqsd-taskname']
     const taskName = (Array.isArray(task) ? task[0] : task)?.trim() || undefined
     const periodic = taskName !== undefined
     const kind = periodic ? 'periodic task' : 'job'
-    if (closing) return sendLine(reply, 503, 'Worker is shutting down; sqsd will retry the message.')
+    if (closing) {
+      sendLine(reply, 503, 'Worker is shutting down; sqsd will retry the message.')
+      return
+    }
     let prepared: PreparedJob
     try {
       prepared = resolve(request, taskName)
@@ -181,55 +225,49 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
       const e = err as Error & { code?: string }
       if (e.code === 'FASTIFY_AWS_UNKNOWN_JOB') {
         request.log.error({ err: e }, periodic ? 'Periodic task could not resolve to a registered job; check the cron.yaml name and url.' : 'Job could not resolve to a registered job.')
-        return sendLine(reply, 500, e.message)
+        sendLine(reply, 500, e.message)
+        return
       }
       if (e.code === 'FASTIFY_AWS_MALFORMED_MESSAGE' || e.code === 'FASTIFY_AWS_UNSUPPORTED_ARGUMENT') {
         request.log.warn({ err: e }, 'Rejected sqsd message')
-        return sendLine(reply, 400, e.message)
+        sendLine(reply, 400, e.message)
+        return
       }
       throw err
     }
     const name = prepared.envelope.job_class
     if (!capacity.tryAcquire()) {
       request.log.info({ job_class: name }, `No capacity to execute ${kind}.`)
-      return sendLine(reply, 429, `No capacity to execute ${kind}.`)
+      sendLine(reply, 429, `No capacity to execute ${kind}.`)
+      return
     }
-    const pending = run(prepared, request)
-    if (settings.jobs_async) {
-      // sqsd deletes the message on this 200: a failure later cannot be retried, so it must not pass as "will retry".
-      void pending.then((result) => {
-        if (result.outcome !== 'retry' && result.outcome !== 'failed') return
-        request.log.error(
-          { job_class: name, job_id: result.jobId, outcome: 'failed', err: result.error },
-          `Job ${name} failed after sqsd was already answered 200 (async mode): its message is deleted and will not be retried.`,
-        )
-      })
-      return sendLine(reply, 200, `Successfully queued ${kind} ${name}.`)
+    if (!settings.jobs_async) {
+      void run(prepared, request, reply, kind)
+      return
     }
-    const result = await pending
-    // Finished during close: this keep-alive connection would stay open until sqsd/nginx hang up or keepAliveTimeout
-    // (72 s) passes, and server.close() waits for it. Ask the client to reconnect (to another instance) instead.
-    if (closing) reply.header('connection', 'close')
-    switch (result.outcome) {
-      case 'succeeded':
-        return sendLine(reply, 200, `Successfully ran ${kind} ${name}.`)
-      case 'discarded':
-        return sendLine(reply, 200, `Discarded ${kind} ${name}: ${result.reason}`)
-      default:
-        return sendLine(reply, 500, `Failed to execute ${kind} ${name} (${result.error?.name ?? 'Error'}); see the log for job_id ${result.jobId}.`)
-    }
+    // sqsd deletes the message on this 200: a failure later cannot be retried, so it must not pass as "will retry".
+    void run(prepared, request, undefined, kind).then((result) => {
+      if (result.outcome !== 'retry' && result.outcome !== 'failed') return
+      request.log.error(
+        { job_class: name, job_id: result.jobId, outcome: 'failed', err: result.error },
+        `Job ${name} failed after sqsd was already answered 200 (async mode): its message is deleted and will not be retried.`,
+      )
+    })
+    sendLine(reply, 200, `Successfully queued ${kind} ${name}.`)
   }
 
   await fastify.register(async (scope) => {
     // sqsd sends whatever MimeType is configured (JSON, text, form, custom) and empty bodies for periodic tasks:
-    // read every body as bytes and parse the envelope ourselves.
+    // read every body as UTF-8 text (the envelope is JSON whatever the label) and parse the envelope ourselves.
+    // As text, not bytes: Fastify decodes a one-chunk body straight from the socket's buffer, where 'buffer' copies
+    // it into a new Buffer first that parsing would only decode again.
     scope.removeAllContentTypeParsers()
-    const asBytes = { parseAs: 'buffer' as const, bodyLimit: settings.body_limit }
+    const asText = { parseAs: 'string' as const, bodyLimit: settings.body_limit }
     const keep = (_req: FastifyRequest, body: Buffer | string, done: (err: null, body: Buffer | string) => void): void => done(null, body)
     // The catch-all alone would work, but Fastify caches parser lookups only for types registered by name: with '*'
     // alone it parsed every request's Content-Type again. sqsd's default MimeType (and ours) get names.
-    scope.addContentTypeParser(['application/json', 'text/plain'], asBytes, keep)
-    scope.addContentTypeParser('*', asBytes, keep)
+    scope.addContentTypeParser(['application/json', 'text/plain'], asText, keep)
+    scope.addContentTypeParser('*', asText, keep)
     scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return sendLine(reply, 413, `Request body is larger than the limit of ${settings.body_limit} bytes.`)
@@ -277,6 +315,17 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     { path: settings.path, threads: settings.threads, async: settings.jobs_async, jobs: registry.names() },
     'EB worker tier ready for sqsd requests',
   )
+}
+
+/**
+ * True for abstract-logging's logger, which Fastify gives every request when it has no logger: every level is the
+ * same empty function. (A real logger with one function for every level still has a body that does something.)
+ */
+function isDoNothingLogger(log: FastifyInstance['log']): boolean {
+  if (typeof (log as { isLevelEnabled?: unknown }).isLevelEnabled === 'function') return false
+  const { info } = log
+  const levels = [log.fatal, log.error, log.warn, log.debug, log.trace]
+  return levels.every((f) => f === info) && /^function\s*\w*\s*\(\s*\)\s*\{\s*\}$/.test(Function.prototype.toString.call(info))
 }
 
 function dockerHostsSetting(value: string): SqsdGuardOptions['dockerHosts'] {

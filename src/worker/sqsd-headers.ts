@@ -48,13 +48,17 @@ export function deliveryFromHeaders(headers: IncomingHttpHeaders): DeliveryInfo 
     const scheduled = one(headers, 'x-aws-sqsd-scheduled-at')
     if (scheduled) info.scheduledAt = scheduled
   }
-  // Collected as entries: assigning attributes[name] would drop an attribute named __proto__ (SQS allows the name).
-  let attributes: [string, string][] | undefined
+  let attributes: Record<string, string> | undefined
   for (const name in headers) {
     if (!name.startsWith(ATTR)) continue
     const value = headers[name]
-    if (value !== undefined) (attributes ??= []).push([name.slice(ATTR.length), Array.isArray(value) ? value.join(',') : value])
+    if (value === undefined) continue
+    const key = name.slice(ATTR.length)
+    const text = Array.isArray(value) ? value.join(',') : value
+    // Assigning attributes.__proto__ would set the prototype and lose the attribute (SQS allows the name).
+    if (key === '__proto__') Object.defineProperty((attributes ??= {}), key, { value: text, enumerable: true, writable: true, configurable: true })
+    else (attributes ??= {})[key] = text
   }
-  if (attributes) info.attributes = Object.fromEntries(attributes)
+  if (attributes) info.attributes = attributes
   return info
 }

@@ -47,6 +47,39 @@ t.test('TimeWithZone and DateTime become Date; nested markers are stripped at ev
   t.same(deserializeArguments([1, 'a', true, null, 2.5]), [1, 'a', true, null, 2.5], 'scalars as they are')
 })
 
+t.test('containers that need no change are passed on, not copied; a changed one is a copy in key order', async (t) => {
+  const plain = { region: 'eu', tags: ['a', 'b'], nested: { n: 1 } }
+  const list = [1, [2, 3], { k: 'v' }]
+  const input = ['x', plain, list]
+  const out = deserializeArguments(input)
+  t.equal(out, input, 'the same array when nothing changes')
+  t.equal(out[1], plain)
+  t.equal(out[2], list)
+
+  const marked = { first: 1, at: { _aj_serialized: 'ActiveJob::Serializers::SymbolSerializer', value: 'csv' }, kept: [1], last: 'z', _aj_symbol_keys: ['first'] }
+  const markedInput = [marked, plain]
+  const changed = deserializeArguments(markedInput)
+  t.not(changed, markedInput, 'a new array when an argument changes')
+  t.equal(changed[1], plain, 'its unchanged neighbours are still shared')
+  t.same(Object.keys(changed[0] as object), ['first', 'at', 'kept', 'last'], 'keys keep their order, the marker is gone')
+  t.same(changed[0], { first: 1, at: 'csv', kept: [1], last: 'z' })
+  t.equal((changed[0] as { kept: unknown }).kept, marked.kept, 'an unchanged nested array is shared')
+  t.same(marked._aj_symbol_keys, ['first'], 'the input is left as it was')
+  t.equal(marked.at._aj_serialized, 'ActiveJob::Serializers::SymbolSerializer')
+
+  const withProto = JSON.parse('{"_aj_symbol_keys":[],"__proto__":{"polluted":true}}') as object
+  const [copied] = deserializeArguments([withProto]) as [Record<string, unknown>]
+  t.ok(Object.hasOwn(copied, '__proto__'), 'a __proto__ key stays an own key in a copy')
+  t.equal(Object.getPrototypeOf(copied), Object.prototype, 'and does not become the prototype')
+})
+
+t.test('a failure deep down names its whole path; very deep nesting is refused with a shortened path', async (t) => {
+  unsupported(t, () => deserializeArguments(['a', { list: [0, { deeper: [{ _aj_globalid: 'gid://x' }] }] }]), /: arguments\[1\]\.list\[1\]\.deeper\[0\]: a GlobalID/)
+  let deep: unknown = []
+  for (let i = 0; i < 600; i++) deep = [deep]
+  unsupported(t, () => deserializeArguments([deep]), /: arguments(\[0\])+\[0?…: nested more than 512 levels deep$/)
+})
+
 t.test('any other _aj_ form is an unsupported argument, with its path', async (t) => {
   unsupported(t, () => deserializeArguments(['x', { _aj_globalid: 'gid://app/User/1' }]), /arguments\[1\]: a GlobalID \(gid:\/\/app\/User\/1\)/)
   unsupported(

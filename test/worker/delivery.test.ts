@@ -1,6 +1,7 @@
 // What a job receives from an sqsd POST: the sqsd metadata, the body whatever its Content-Type, and Rails' envelopes.
 import t from 'tap'
 import { request } from 'undici'
+import { Job, JobRegistry } from '../../src/jobs/index.js'
 import { answer, envelope, SQSD_UA, startWorker } from './helpers.js'
 
 t.test('the job receives the sqsd metadata', async (t) => {
@@ -196,4 +197,28 @@ t.test('first-received-at reads back as the time Date.parse gave, even for dates
     t.equal(delivery.firstReceivedAt, expected, sent)
     t.equal(delivery.firstReceivedAtMs, Date.parse(sent))
   }
+})
+
+t.test('the run line: none is built for Fastify without a logger, and any real logger gets it', async (t) => {
+  let probed: boolean | undefined
+  class LogProbeJob extends Job {
+    static override readonly jobName = 'LogProbeJob'
+    async perform(): Promise<void> {
+      probed = this.context.log.isLevelEnabled?.('info')
+    }
+  }
+  const quiet = await startWorker(t, { worker: { registry: new JobRegistry().register(LogProbeJob) } })
+  const a = await quiet.sqsd(envelope('LogProbeJob'))
+  t.equal(a.status, 200, a.text)
+  t.equal(probed, false, "the job's logger says at once that nothing is logged (the silent logger)")
+
+  // One function for every level (as a console-backed logger might be): not mistaken for Fastify's do-nothing logger.
+  const calls: unknown[][] = []
+  const write = (...args: unknown[]): void => void calls.push(args)
+  const logger = { level: 'info', info: write, error: write, warn: write, debug: write, fatal: write, trace: write, silent: write, child: () => logger }
+  const w = await startWorker(t, { fastify: { loggerInstance: logger as never } })
+  const b = await w.sqsd(envelope('HelloJob', ['logged'], { job_id: 'f2d9b7e4-1c1a-4a57-9d1e-4a0f6b5c7d8e' }))
+  t.equal(b.status, 200, b.text)
+  const run = calls.find(([obj]) => (obj as { job_id?: string } | undefined)?.job_id === 'f2d9b7e4-1c1a-4a57-9d1e-4a0f6b5c7d8e')
+  t.match(run, [{ job_class: 'HelloJob', queue_name: 'default', outcome: 'succeeded', attempt: 1 }, 'Job HelloJob succeeded'])
 })
