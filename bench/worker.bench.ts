@@ -1,9 +1,10 @@
 // Worker tier throughput: sqsd POSTs running a no-op job through the worker vs a bare Fastify POST route with the
-// same JSON body, in the same run. The servers run in a child process; this process is the load generator
-// (undici Pool, a bounded number of connections, each looping one request at a time for a fixed duration).
-// Target (issue 2): worker >= 0.8 of bare.
+// same JSON body, in the same run. Each server runs in a child process of its own, as each would be deployed (in one
+// process, the JIT would compile the shared Fastify and Node code for both apps' objects, a state neither deployment
+// has); this process is the load generator (undici Pool, a bounded number of connections, each looping one request
+// at a time). Target (issue 2): worker >= 0.8 of bare.
 //
-//   npm run bench -- worker            (BENCH_SECONDS=5 per measurement, BENCH_CONNECTIONS=10)
+//   npm run bench -- worker            (BENCH_SECONDS=8 per side, BENCH_PAIRS=16 slices, BENCH_CONNECTIONS=10)
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,11 +19,11 @@ import { built } from './built.js'
 const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
 const { workerTier } = await built<typeof import('../src/worker/index.js')>('worker/index.js')
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1.5)
 /** Alternating slices per side (SECONDS / PAIRS each). */
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 10)
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 16)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** A realistic envelope (what our queue and Rails write), ~400 bytes. */
@@ -53,57 +54,52 @@ const HEADERS = {
 type Kind = 'bare' | 'worker'
 type Logging = 'off' | 'info'
 
-// ── child: the servers ────────────────────────────────────────────────────────────────────────
-async function serve(): Promise<void> {
+// ── child: one server ─────────────────────────────────────────────────────────────────────────
+async function serve(kind: Kind, logging: Logging): Promise<void> {
   const cwd = mkdtempSync(join(tmpdir(), 'fastify-aws-bench-'))
-  const apps: FastifyInstance[] = []
 
   class NoopJob extends Job {
     static override readonly jobName = 'NoopJob'
     async perform(): Promise<void> {}
   }
 
-  const start = async (kind: Kind, logging: Logging): Promise<number> => {
-    // Logging 'info' writes real JSON lines the way the service's logger does (Fastify's default: pino through an
-    // asynchronous SonicBoom, which joins the lines written while a write is in flight), to /dev/null instead of stdout.
-    const loggerInstance = logging === 'info' ? pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })) : undefined
-    const app = (loggerInstance ? Fastify({ loggerInstance }) : Fastify({ logger: false })) as unknown as FastifyInstance
-    if (kind === 'bare') {
-      app.post('/', async (request) => {
-        const body = request.body as { job_class?: string }
-        return `Ran ${body.job_class ?? '?'}.`
-      })
-    } else {
-      await app.register(workerTier, {
-        enabled: true,
-        registry: new JobRegistry().register(NoopJob),
-        threads: 1024,
-        cwd,
-        env: {},
-        dockerHosts: false,
-      })
-    }
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    apps.push(app)
-    return (app.server.address() as AddressInfo).port
+  // Logging 'info' writes real JSON lines the way the service's logger does (Fastify's default: pino through an
+  // asynchronous SonicBoom, which joins the lines written while a write is in flight), to /dev/null instead of stdout.
+  // 'off' is Fastify's default: no logger.
+  const loggerInstance = logging === 'info' ? pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })) : undefined
+  const app = (loggerInstance ? Fastify({ loggerInstance }) : Fastify()) as unknown as FastifyInstance
+  if (kind === 'bare') {
+    app.post('/', async (request) => {
+      const body = request.body as { job_class?: string }
+      return `Ran ${body.job_class ?? '?'}.`
+    })
+  } else {
+    await app.register(workerTier, {
+      enabled: true,
+      registry: new JobRegistry().register(NoopJob),
+      threads: 1024,
+      cwd,
+      env: {},
+      dockerHosts: false,
+    })
   }
+  await app.listen({ port: 0, host: '127.0.0.1' })
 
   let cpu = process.cpuUsage()
-  process.on('message', async (msg: { op: 'start'; kind: Kind; logging: Logging } | { op: 'cpu' } | { op: 'stop' }) => {
-    if (msg.op === 'start') process.send!({ port: await start(msg.kind, msg.logging) })
-    else if (msg.op === 'cpu') {
+  process.on('message', async (msg: { op: 'cpu' } | { op: 'stop' }) => {
+    if (msg.op === 'cpu') {
       // Server CPU time since the last ask: a per-request cost that the load on a shared machine distorts less.
       const used = process.cpuUsage(cpu)
       cpu = process.cpuUsage()
       process.send!({ micros: used.user + used.system })
     } else {
-      for (const app of apps) await app.close()
+      await app.close()
       rmSync(cwd, { recursive: true, force: true })
       process.send!({ stopped: true })
       process.disconnect()
     }
   })
-  process.send!({ ready: true })
+  process.send!({ port: (app.server.address() as AddressInfo).port })
 }
 
 // ── parent: the load ──────────────────────────────────────────────────────────────────────────
@@ -138,25 +134,24 @@ async function load(pool: Pool, seconds: number): Promise<{ rps: number; errors:
   return { rps: done / elapsed, errors, statuses, done }
 }
 
+async function start(kind: Kind, logging: Logging): Promise<{ child: ChildProcess; pool: Pool }> {
+  const child = fork(fileURLToPath(import.meta.url), ['serve', kind, logging], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })))
+  // One pool per server for the whole run: connections are made once, as sqsd's are.
+  return { child, pool: new Pool(`http://127.0.0.1:${port}`, { connections: CONNECTIONS, pipelining: 1 }) }
+}
+
 async function main(): Promise<void> {
   console.log(`worker.bench: ${CONNECTIONS} connections, ${SECONDS} s per side in ${PAIRS} alternating slices, warm-up ${WARMUP_SECONDS} s, body ${BODY.length} bytes`)
-  console.log('  each logging setting in a fresh server process (as in production, one logger per process: sharing a process')
-  console.log('  would make the same code see two logger types and slow both sides for a reason no deployment has)')
+  console.log('  each server in a process of its own, a fresh pair per logging setting; "off" is Fastify\'s default (no logger)')
   let failed = false
-  for (const logging of ['info', 'off'] as const) {
-    const child = fork(fileURLToPath(import.meta.url), ['serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    await new Promise((resolve) => child.once('message', resolve))
-    const ports = {
-      bare: (await ask<{ port: number }>(child, { op: 'start', kind: 'bare', logging })).port,
-      worker: (await ask<{ port: number }>(child, { op: 'start', kind: 'worker', logging })).port,
-    }
-    // One pool per server for the whole run: connections are made once, as sqsd's are.
-    const pools = {
-      bare: new Pool(`http://127.0.0.1:${ports.bare}`, { connections: CONNECTIONS, pipelining: 1 }),
-      worker: new Pool(`http://127.0.0.1:${ports.worker}`, { connections: CONNECTIONS, pipelining: 1 }),
-    }
-    await load(pools.bare, WARMUP_SECONDS)
-    await load(pools.worker, WARMUP_SECONDS)
+  for (const logging of ['off', 'info'] as const) {
+    const servers = { bare: await start('bare', logging), worker: await start('worker', logging) }
+    await load(servers.bare.pool, WARMUP_SECONDS)
+    await load(servers.worker.pool, WARMUP_SECONDS)
     // Short slices, alternating which side goes first: the shared machine's speed drifts by up to 2x within
     // seconds, and each pair of slices sees nearly the same machine. The ratio shown is the median over pairs.
     const total = { bare: { done: 0, seconds: 0 }, worker: { done: 0, seconds: 0 } }
@@ -167,8 +162,9 @@ async function main(): Promise<void> {
       const rps = { bare: 0, worker: 0 }
       const perRequest = { bare: 0, worker: 0 }
       for (const kind of pair % 2 === 0 ? (['bare', 'worker'] as const) : (['worker', 'bare'] as const)) {
+        const { child, pool } = servers[kind]
         await ask(child, { op: 'cpu' })
-        const r = await load(pools[kind], SECONDS / PAIRS)
+        const r = await load(pool, SECONDS / PAIRS)
         const { micros } = await ask<{ micros: number }>(child, { op: 'cpu' })
         cpu[kind].micros += micros
         cpu[kind].requests += r.done + r.errors
@@ -184,7 +180,6 @@ async function main(): Promise<void> {
       ratios.push(rps.worker / rps.bare)
       cpuRatios.push(perRequest.bare / perRequest.worker)
     }
-    await Promise.all([pools.bare.close(), pools.worker.close()])
     const ratio = median(ratios)
     const rate = (k: Kind) => total[k].done / total[k].seconds
     const perRequest = (k: Kind) => cpu[k].micros / Math.max(1, cpu[k].requests)
@@ -193,10 +188,13 @@ async function main(): Promise<void> {
         ` (pairs: ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` +
         `   | server CPU/request: bare ${perRequest('bare').toFixed(0)} µs, worker ${perRequest('worker').toFixed(0)} µs, ratio ${median(cpuRatios).toFixed(2)}`,
     )
-    await ask(child, { op: 'stop' })
+    for (const { child, pool } of Object.values(servers)) {
+      await pool.close()
+      await ask(child, { op: 'stop' })
+    }
   }
   process.exit(failed ? 1 : 0)
 }
 
-if (process.argv[2] === 'serve') await serve()
+if (process.argv[2] === 'serve') await serve(process.argv[3] as Kind, process.argv[4] as Logging)
 else await main()
