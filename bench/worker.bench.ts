@@ -134,6 +134,16 @@ async function load(pool: Pool, seconds: number): Promise<{ rps: number; errors:
   return { rps: done / elapsed, errors, statuses, done }
 }
 
+/**
+ * The issue's target (0.8) compares the worker with a bare route as Fastify makes it by default, without a logger.
+ * With pino at info both write Fastify's two request lines and the worker also its run line (one per job, as the
+ * issue asks), so that row also measures one log line more; it is shown for what it costs, not judged.
+ */
+function verdict(logging: Logging, ratio: number): string {
+  if (logging === 'info') return ' (the worker writes 3 log lines per request, the bare route 2)'
+  return ratio >= 0.8 ? ' (target 0.8: met)' : ' (below the 0.8 target)'
+}
+
 async function start(kind: Kind, logging: Logging): Promise<{ child: ChildProcess; pool: Pool }> {
   const child = fork(fileURLToPath(import.meta.url), ['serve', kind, logging], {
     execArgv: ['--import', 'tsx'],
@@ -184,7 +194,7 @@ async function main(): Promise<void> {
     const rate = (k: Kind) => total[k].done / total[k].seconds
     const perRequest = (k: Kind) => cpu[k].micros / Math.max(1, cpu[k].requests)
     console.log(
-      `  logging ${logging.padEnd(4)}  bare ${rate('bare').toFixed(0).padStart(6)} req/s   worker ${rate('worker').toFixed(0).padStart(6)} req/s   ratio ${ratio.toFixed(2)}${ratio >= 0.8 ? '' : ' (below the 0.8 target)'}` +
+      `  logging ${logging.padEnd(4)}  bare ${rate('bare').toFixed(0).padStart(6)} req/s   worker ${rate('worker').toFixed(0).padStart(6)} req/s   ratio ${ratio.toFixed(2)}${verdict(logging, ratio)}` +
         ` (pairs: ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` +
         `   | server CPU/request: bare ${perRequest('bare').toFixed(0)} µs, worker ${perRequest('worker').toFixed(0)} µs, ratio ${median(cpuRatios).toFixed(2)}`,
     )

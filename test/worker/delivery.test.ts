@@ -2,7 +2,8 @@
 import t from 'tap'
 import { request } from 'undici'
 import { Job, JobRegistry } from '../../src/jobs/index.js'
-import { answer, envelope, SQSD_UA, startWorker } from './helpers.js'
+import { isSqsdRequest } from '../../src/worker/index.js'
+import { answer, captureLogs, envelope, SQSD_UA, startWorker } from './helpers.js'
 
 t.test('the job receives the sqsd metadata', async (t) => {
   const w = await startWorker(t)
@@ -221,4 +222,25 @@ t.test('the run line: none is built for Fastify without a logger, and any real l
   t.equal(b.status, 200, b.text)
   const run = calls.find(([obj]) => (obj as { job_id?: string } | undefined)?.job_id === 'f2d9b7e4-1c1a-4a57-9d1e-4a0f6b5c7d8e')
   t.match(run, [{ job_class: 'HelloJob', queue_name: 'default', outcome: 'succeeded', attempt: 1 }, 'Job HelloJob succeeded'])
+})
+
+t.test('one line per job: disableRequestLogging: isSqsdRequest leaves the run line alone for sqsd requests', async (t) => {
+  const logs = captureLogs()
+  const w = await startWorker(t, {
+    logs,
+    fastify: { disableRequestLogging: isSqsdRequest },
+    routes: (app) => app.get('/status', async () => 'ok'),
+  })
+  const a = await w.sqsd(envelope('HelloJob', ['quiet'], { job_id: '0c3f3d5e-8d3b-4f0e-9a52-2d9b8f7c6e11' }))
+  t.equal(a.status, 200, a.text)
+  await logs.waitFor((l) => l.job_id === '0c3f3d5e-8d3b-4f0e-9a52-2d9b8f7c6e11')
+  const status = await request(`${w.url}/status`)
+  await status.body.text()
+  await logs.waitFor((l) => l.msg === 'request completed')
+  const perRequest = logs.lines.filter((l) => l.reqId !== undefined)
+  const byRequest = (id: unknown) => perRequest.filter((l) => l.reqId === id).map((l) => l.msg)
+  const sqsdId = perRequest.find((l) => l.job_id !== undefined)!.reqId
+  t.same(byRequest(sqsdId), ['Job HelloJob succeeded'], 'the sqsd request: the run line only')
+  const appId = perRequest.find((l) => l.msg === 'request completed')!.reqId
+  t.same(byRequest(appId), ['incoming request', 'request completed'], "the app's own routes keep Fastify's request lines")
 })
