@@ -77,11 +77,11 @@ export abstract class Job {
   /** FIFO queues: envelope keys left out of the deduplication hash (`job_id` is always left out). */
   static deduplicateWithout: readonly string[] | undefined = undefined
 
-  /** Runs the job. Resolve to succeed; throw to fail (the policy decides retry, discard or fail). */
   constructor() {
     reserveContext(this)
   }
 
+  /** Runs the job. Resolve to succeed; throw to fail (the policy decides retry, discard or fail). */
   abstract perform(...args: never[]): unknown
 
   /** This run's id, attempt, delivery metadata, abort signal and logger. */
