@@ -1,5 +1,6 @@
 // Job arguments to and from ActiveJob's JSON form, so Rails and this project can share a queue both ways.
 import { UnsupportedArgumentError } from '../errors.js'
+import { setOwnKey } from './own-key.js'
 
 /** A value that travels in a job message: JSON, plus `Date` (sent as ActiveJob's Time form). */
 export type JobArgument = string | number | boolean | null | Date | readonly JobArgument[] | { readonly [key: string]: JobArgument | undefined }
@@ -159,7 +160,7 @@ function deserialize(value: object, depth: number): unknown {
       if (d === v) continue
       out = keysBefore(obj, k)
     }
-    if (d !== LEAVE_OUT) setOwn(out, k, d)
+    if (d !== LEAVE_OUT) setOwnKey(out, k, d)
   }
   return out ?? obj
 }
@@ -179,15 +180,9 @@ function keysBefore(obj: Record<string, unknown>, stop: string): Record<string, 
   const out: Record<string, unknown> = {}
   for (const k in obj) {
     if (k === stop) break
-    if (Object.hasOwn(obj, k)) setOwn(out, k, obj[k])
+    if (Object.hasOwn(obj, k)) setOwnKey(out, k, obj[k])
   }
   return out
-}
-
-/** Assignment, except that a key named `__proto__` becomes an own key (assigning it would set the prototype). */
-function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
-  else out[key] = value
 }
 
 function fromSerializer(obj: Record<string, unknown>): JobArgument {

@@ -1,6 +1,7 @@
 // Reads the sqsd request headers into the job's delivery metadata.
 import type { IncomingHttpHeaders } from 'node:http'
 import type { DeliveryInfo } from '../jobs/index.js'
+import { setOwnKey } from '../jobs/own-key.js'
 
 const ATTR = 'x-aws-sqsd-attr-'
 
@@ -53,11 +54,7 @@ export function deliveryFromHeaders(headers: IncomingHttpHeaders): DeliveryInfo 
     if (!name.startsWith(ATTR)) continue
     const value = headers[name]
     if (value === undefined) continue
-    const key = name.slice(ATTR.length)
-    const text = Array.isArray(value) ? value.join(',') : value
-    // Assigning attributes.__proto__ would set the prototype and lose the attribute (SQS allows the name).
-    if (key === '__proto__') Object.defineProperty((attributes ??= {}), key, { value: text, enumerable: true, writable: true, configurable: true })
-    else (attributes ??= {})[key] = text
+    setOwnKey((attributes ??= {}), name.slice(ATTR.length), Array.isArray(value) ? value.join(',') : value) // SQS allows __proto__
   }
   if (attributes) info.attributes = attributes
   return info
