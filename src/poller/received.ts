@@ -1,6 +1,7 @@
 // A received SQS message as the poller's events and handlers see it, and its DeliveryInfo for the job.
 import type { Message } from '@aws-sdk/client-sqs'
 import type { DeliveryInfo } from '../jobs/index.js'
+import { setOwnKey } from '../jobs/own-key.js'
 
 /** A message the poller received (the fields jobs and handlers need, without the SDK types). */
 export interface ReceivedMessage {
@@ -22,16 +23,14 @@ export interface ReceivedMessage {
 
 /** Converts an SDK message. */
 export function receivedMessage(queue: string, queueUrl: string, m: Message): ReceivedMessage {
-  // Collected as entries: assigning attributes[name] would drop an attribute named __proto__ (SQS allows the name).
-  let entries: [string, string][] | undefined
+  const attributes: Record<string, string> = {}
   const given = m.MessageAttributes
   if (given !== undefined) {
     for (const k in given) {
       const v = Object.hasOwn(given, k) ? given[k]!.StringValue : undefined
-      if (v !== undefined) (entries ??= []).push([k, v])
+      if (v !== undefined) setOwnKey(attributes, k, v) // SQS allows an attribute named __proto__
     }
   }
-  const attributes: Record<string, string> = entries ? Object.fromEntries(entries) : {}
   return {
     queue,
     queueUrl,
