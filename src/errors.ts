@@ -153,6 +153,67 @@ export const MailDeliveryError = createError<'FASTIFY_AWS_MAIL_DELIVERY', 502, [
 /** A mailer is misconfigured, registered twice, unknown by name, or used after close. */
 export const MailerError = createError<'FASTIFY_AWS_MAILER', [string]>('FASTIFY_AWS_MAILER', '%s')
 
+// ── record ────────────────────────────────────────────────────────────────────────────────
+/** A model or table config is defined wrongly (no hash key, a name collision, a reserved name, a bad index); refused at definition. */
+export const RecordDefinitionError = createError<'FASTIFY_AWS_RECORD_DEFINITION', [string]>(
+  'FASTIFY_AWS_RECORD_DEFINITION',
+  '%s',
+)
+/** An item failed its validations; `errors` lists every attribute and rule. Nothing was sent. */
+export const RecordValidationError = createError<'FASTIFY_AWS_RECORD_VALIDATION', 422, [string, string]>(
+  'FASTIFY_AWS_RECORD_VALIDATION',
+  '%s is not valid, nothing was saved: %s',
+  422,
+)
+/** A key attribute needed for the operation is missing; the message names it. Nothing was sent. */
+export const RecordKeyMissingError = createError<'FASTIFY_AWS_RECORD_KEY_MISSING', [string, string, string, string]>(
+  'FASTIFY_AWS_RECORD_KEY_MISSING',
+  '%s: the %s key "%s" is missing; set it before %s.',
+)
+/** A conditional write failed (the item already exists, or a caller's condition was false); `cause` holds the SDK error. */
+export const RecordConditionalWriteError = createError<'FASTIFY_AWS_RECORD_CONDITIONAL_WRITE', 409, [string, { cause: unknown }?]>(
+  'FASTIFY_AWS_RECORD_CONDITIONAL_WRITE',
+  '%s',
+  409,
+)
+/** The item changed since it was read (optimistic locking: its version attribute moved on); nothing was written. */
+export const RecordStaleItemError = createError<'FASTIFY_AWS_RECORD_STALE_ITEM', 409, [string, { cause: unknown }?]>(
+  'FASTIFY_AWS_RECORD_STALE_ITEM',
+  '%s',
+  409,
+)
+/** `reload()` found no item under the key. */
+export const RecordNotFoundError = createError<'FASTIFY_AWS_RECORD_NOT_FOUND', 404, [string]>(
+  'FASTIFY_AWS_RECORD_NOT_FOUND',
+  '%s',
+  404,
+)
+/** A model method was used in a way that cannot work (a query naming an unknown attribute or index, a counter on a dirty item). */
+export const RecordUsageError = createError<'FASTIFY_AWS_RECORD_USAGE', [string]>('FASTIFY_AWS_RECORD_USAGE', '%s')
+/** A batch left items or keys unprocessed after every retry; `unprocessed` holds them. */
+export const RecordUnprocessedError = createError<'FASTIFY_AWS_RECORD_UNPROCESSED', [string]>(
+  'FASTIFY_AWS_RECORD_UNPROCESSED',
+  '%s',
+)
+/** DynamoDB cancelled a transaction; `reasons` has one entry per item (`ConditionalCheckFailed`, `None`, ...). */
+export const RecordTransactionError = createError<'FASTIFY_AWS_RECORD_TRANSACTION', 409, [string, { cause: unknown }?]>(
+  'FASTIFY_AWS_RECORD_TRANSACTION',
+  'Transaction cancelled: %s',
+  409,
+)
+/** A table config is incomplete or contradicts the table (capacity with on-demand, a key-schema mismatch). */
+export const RecordTableConfigError = createError<'FASTIFY_AWS_RECORD_TABLE_CONFIG', [string]>(
+  'FASTIFY_AWS_RECORD_TABLE_CONFIG',
+  '%s',
+)
+/** `migrate` failed on a table; the message names the table and the cause. Tables migrated before stay migrated. */
+export const RecordMigrationError = createError<'FASTIFY_AWS_RECORD_MIGRATION', [string, string, { cause: unknown }?]>(
+  'FASTIFY_AWS_RECORD_MIGRATION',
+  'Migrating table %s failed: %s',
+)
+/** `generate model` got a bad field spec or option; the message names it, says what is wrong and shows the right form. */
+export const RecordGeneratorError = createError<'FASTIFY_AWS_RECORD_GENERATOR', [string]>('FASTIFY_AWS_RECORD_GENERATOR', '%s')
+
 // ── aws ───────────────────────────────────────────────────────────────────────────────────
 /** AWS SDK operations cannot be instrumented: no SDK v3 client class was found, or one given is not a client. */
 export const SdkInstrumentationError = createError<'FASTIFY_AWS_SDK_INSTRUMENTATION', [string]>(

@@ -1,0 +1,63 @@
+// The DocumentClient models talk through: the app's own, or one built by the project's client factory
+// (config/aws.yml, FASTIFY_AWS_* ENV, the SDK chain) the first time a model needs it.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb'
+import { createAwsClient, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
+
+/**
+ * How values cross the DocumentClient. Models serialize every top-level value themselves (NULL for "" and
+ * empty sets, aws-record's date formats), so `convertEmptyValues` stays off: inside lists and maps "" is a
+ * string, as the Ruby SDK writes it.
+ */
+export const DOCUMENT_CLIENT_OPTIONS: TranslateConfig = {
+  marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false, convertClassInstanceToMap: false },
+  unmarshallOptions: { wrapNumbers: false },
+}
+
+/** A DynamoDB client as an app may give it: a DocumentClient (used as it is) or a plain DynamoDBClient (wrapped). */
+export type RecordClientInput = DynamoDBDocumentClient | DynamoDBClient
+
+/** Where models get their client when none is given to the model. */
+export interface RecordClientSettings {
+  /** The client every model without its own uses. */
+  client?: RecordClientInput
+  /** Options for the client built when none is given (overriding config/aws.yml). */
+  clientOptions?: AwsClientOptions
+}
+
+let shared: { document: DynamoDBDocumentClient; owned: DynamoDBClient | undefined } | undefined
+let settings: RecordClientSettings = {}
+
+/** A DocumentClient for what the app gave. */
+export function documentClientFor(client: RecordClientInput): DynamoDBDocumentClient {
+  return client instanceof DynamoDBDocumentClient ? client : DynamoDBDocumentClient.from(client, DOCUMENT_CLIENT_OPTIONS)
+}
+
+/**
+ * Sets the client of every model that has none of its own (`Model.configure({ client })` sets one model's).
+ * Without it, the first request builds one from config/aws.yml and the SDK's chain (AWS_REGION,
+ * AWS_ENDPOINT_URL_DYNAMODB, instance role). Closes a client built earlier.
+ */
+export function configureRecord(next: RecordClientSettings): void {
+  closeRecordClient()
+  settings = { ...next }
+}
+
+/** The shared client, built on first use. */
+export function sharedDocumentClient(): DynamoDBDocumentClient {
+  if (shared === undefined) {
+    if (settings.client !== undefined) {
+      shared = { document: documentClientFor(settings.client), owned: undefined }
+    } else {
+      const owned = createAwsClient(DynamoDBClient, loadAwsClientOptions(settings.clientOptions ?? {}), 'record')
+      shared = { document: documentClientFor(owned), owned }
+    }
+  }
+  return shared.document
+}
+
+/** Destroys the client models built for themselves (never one the app gave); the next request builds a new one. */
+export function closeRecordClient(): void {
+  shared?.owned?.destroy()
+  shared = undefined
+}
