@@ -37,3 +37,16 @@ export {
 } from './transactions.js'
 export { configureRecord, closeRecordClient, DOCUMENT_CLIENT_OPTIONS, type RecordClientInput, type RecordClientSettings } from './client.js'
 export type { StoredItem } from './requests.js'
+export { defineTableConfig, isTableConfig, TABLE_CONFIG, type TableConfig, type TableConfigOptions, type Throughput } from './table-config.js'
+export {
+  migrate,
+  planMigration,
+  compatible,
+  exactMatch,
+  waitUntilActive,
+  migrationClient,
+  type MigrationPlan,
+  type MigrationStep,
+  type MigrationResult,
+  type MigrateOptions,
+} from './migrate.js'
