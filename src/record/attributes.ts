@@ -49,6 +49,21 @@ function define<K extends AttributeKind, T, const O extends AttributeOptions<T>>
 }
 
 /**
+ * `attr.list<E>(options)`: TypeScript cannot infer the options beside an explicit type argument, so whether a
+ * default is given is told by overloads instead.
+ */
+export interface ListBuilder {
+  <E = unknown>(options: AttributeOptions<E[]> & { readonly default: E[] | (() => E[]) }): AttributeDefinition<'list', E[], { readonly default: E[] | (() => E[]) }>
+  <E = unknown>(options?: AttributeOptions<E[]> & { readonly default?: undefined }): AttributeDefinition<'list', E[], {}>
+}
+
+/** `attr.map<V>(options)`, typed as {@link ListBuilder}. */
+export interface MapBuilder {
+  <V extends object = Record<string, unknown>>(options: AttributeOptions<V> & { readonly default: V | (() => V) }): AttributeDefinition<'map', V, { readonly default: V | (() => V) }>
+  <V extends object = Record<string, unknown>>(options?: AttributeOptions<V> & { readonly default?: undefined }): AttributeDefinition<'map', V, {}>
+}
+
+/**
  * Attribute builders, one per aws-record type (`string_attr` → `attr.string()`, …). Each returns a definition
  * whose options stay literal, so `defineModel` infers the item type, the key type and which attributes are
  * always set.
@@ -78,10 +93,9 @@ export const attr = {
   /** `N` whole epoch seconds (floored), aws-record's `epoch_time_attr`; the type DynamoDB TTL reads. */
   epochTime: <const O extends AttributeOptions<Date> = {}>(options?: O) => define<'epochTime', Date, O>('epochTime', options),
   /** `L`: an array of any DynamoDB values; give the element type as `attr.list<string>()`. */
-  list: <E = unknown, const O extends AttributeOptions<E[]> = {}>(options?: O) => define<'list', E[], O>('list', options),
+  list: ((options?: AttributeOptions<unknown[]>) => define<'list', unknown[], AttributeOptions<unknown[]>>('list', options)) as unknown as ListBuilder,
   /** `M`: a plain object; give its shape as `attr.map<{ theme: string }>()`. */
-  map: <V extends object = Record<string, unknown>, const O extends AttributeOptions<V> = {}>(options?: O) =>
-    define<'map', V, O>('map', options),
+  map: ((options?: AttributeOptions<object>) => define<'map', object, AttributeOptions<object>>('map', options)) as unknown as MapBuilder,
   /** `SS`: a `Set<string>`; an empty set is written as NULL and NULL or a missing set reads as an empty Set. */
   stringSet: <const O extends AttributeOptions<Set<string>> = {}>(options?: O) =>
     define<'stringSet', Set<string>, O>('stringSet', options),

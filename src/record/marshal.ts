@@ -60,10 +60,16 @@ function numeric(raw: unknown): number | undefined {
   return undefined
 }
 
+/** A number DynamoDB can store: NaN and the infinities are refused when assigned, not when sent. */
+function finite(n: number): number {
+  if (!Number.isFinite(n)) throw new TypeError(`${n} is not a number DynamoDB can store`)
+  return n
+}
+
 /** Ruby's `String#to_i`: leading whitespace, an optional sign, then digits; anything else ends it ("12abc" → 12, "abc" → 0). */
 export function rubyToI(raw: unknown): number {
   const n = numeric(raw)
-  if (n !== undefined) return Math.trunc(n)
+  if (n !== undefined) return Math.trunc(finite(n))
   if (typeof raw === 'boolean') return raw ? 1 : 0
   const m = /^\s*([+-]?\d[\d_]*)/.exec(String(raw))
   return m ? Number.parseInt(m[1]!.replace(/_/g, ''), 10) : 0
@@ -72,7 +78,7 @@ export function rubyToI(raw: unknown): number {
 /** Ruby's `String#to_f` ("1.5x" → 1.5, "abc" → 0). */
 export function rubyToF(raw: unknown): number {
   const n = numeric(raw)
-  if (n !== undefined) return n
+  if (n !== undefined) return finite(n)
   const m = /^\s*([+-]?(\d[\d_]*)?(\.\d+)?([eE][+-]?\d+)?)/.exec(String(raw))
   const f = m && m[1] !== '' ? Number.parseFloat(m[1]!.replace(/_/g, '')) : 0
   return Number.isNaN(f) ? 0 : f
@@ -111,10 +117,10 @@ function utcSeconds(d: Date): string {
   return d.toISOString().slice(0, 19)
 }
 
-function toSet(raw: unknown, element: (v: unknown) => unknown): Set<unknown> {
+function toSet(raw: unknown, element: (v: unknown) => unknown): Set<unknown> | undefined {
   if (raw instanceof Set) return new Set([...raw].map(element))
   if (Array.isArray(raw)) return new Set(raw.map(element))
-  if (raw === undefined || raw === null) return new Set()
+  if (raw === undefined || raw === null) return undefined
   throw new TypeError(`${typeof raw} is not a Set or an array`)
 }
 
@@ -160,8 +166,14 @@ const marshalers: Record<AttributeKind, Marshaler> = {
     cast: (raw) => toDate(raw, 'utc'),
     serialize: (v) => Math.floor((v as Date).getTime() / 1000),
   },
+  // An array, or anything iterable that is not text (Ruby's to_a: a Set becomes its members, a String is refused).
   list: {
-    cast: (raw) => (raw === undefined || raw === null ? undefined : Array.isArray(raw) ? raw : raw instanceof Set ? [...raw] : [raw]),
+    cast: (raw) => {
+      if (raw === undefined || raw === null) return undefined
+      if (Array.isArray(raw)) return raw
+      if (raw instanceof Set || raw instanceof Map) return [...raw]
+      throw new TypeError(`${typeof raw === 'string' ? 'a string' : typeof raw} is not a list (give an array)`)
+    },
     serialize: (v) => v,
   },
   map: {
@@ -173,18 +185,14 @@ const marshalers: Record<AttributeKind, Marshaler> = {
     },
     serialize: (v) => v,
   },
-  // A missing or NULL set reads as an empty Set; an empty Set is written as NULL.
+  // A missing or NULL set is unset (the item's getter shows it as an empty Set); an empty Set is written as NULL.
   stringSet: {
     cast: (raw) => toSet(raw, (e) => (typeof e === 'string' ? e : String(e))),
     serialize: (v) => ((v as Set<unknown>).size === 0 ? null : v),
   },
   // Declaring one works (aws-record 2.15 raises ArgumentError on numeric_set_attr, issue #162).
   numericSet: {
-    cast: (raw) =>
-      toSet(raw, (e) => {
-        const n = numeric(e) ?? rubyToF(e)
-        return n
-      }),
+    cast: (raw) => toSet(raw, rubyToF),
     serialize: (v) => ((v as Set<unknown>).size === 0 ? null : v),
   },
 }

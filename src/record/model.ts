@@ -221,11 +221,19 @@ export function defineModel<
 
 function defineAccessor(proto: object, schema: Schema, a: CompiledAttribute): void {
   const { name } = a
+  const isSet = a.kind === 'stringSet' || a.kind === 'numericSet'
   Object.defineProperty(proto, name, {
     enumerable: true,
     configurable: false,
     get(this: RecordBase) {
-      return this[STATE].data[name]
+      const state = this[STATE]
+      // An unset set reads as an empty Set (as aws-record's), made on first use so an untouched one is not written;
+      // on a loaded item it is not a change either.
+      if (isSet && state.data[name] === undefined) {
+        state.data[name] = new Set()
+        if (!state.newRecord && state.snapshot[name] === undefined) state.snapshot[name] = new Set()
+      }
+      return state.data[name]
     },
     set(this: RecordBase, value: unknown) {
       this[STATE].data[name] = castValue(schema, a, value)

@@ -118,6 +118,7 @@ abstract class SearchBuilder<T, I extends string> implements AsyncIterable<T> {
   /** The request this builder sends (names and values substituted), for logs and tests. */
   toInput(): QueryCommandInput | ScanCommandInput {
     const input: SearchInput = { ...this.params }
+    if (input.ExclusiveStartKey === undefined) delete input.ExclusiveStartKey
     if (Object.keys(input.ExpressionAttributeNames ?? {}).length === 0) delete input.ExpressionAttributeNames
     if (Object.keys(input.ExpressionAttributeValues ?? {}).length === 0) delete input.ExpressionAttributeValues
     return input
@@ -127,7 +128,7 @@ abstract class SearchBuilder<T, I extends string> implements AsyncIterable<T> {
   complete(): ItemCollection<T> {
     const input = this.toInput()
     const startKey = input.ExclusiveStartKey
-    return new ItemCollection<T>((key) => this.fetch({ ...input, ExclusiveStartKey: key }), startKey)
+    return new ItemCollection<T>((key) => this.fetch(key === undefined ? input : { ...input, ExclusiveStartKey: key }), startKey)
   }
 
   /** The first page. */
