@@ -12,5 +12,6 @@ export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   ['cron', async () => (await import('./commands/cron.js')).default],
   ['sessions', async () => (await import('./commands/sessions.js')).default],
   ['mail', async () => (await import('./commands/mail.js')).default],
+  ['generate', async () => (await import('./commands/generate.js')).default],
   ['migrate', async () => (await import('./commands/migrate.js')).default],
 ])
