@@ -5,13 +5,25 @@ import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynam
 import { createAwsClient, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
 
 /**
+ * A stored number as JavaScript reads it: a number, or a bigint for a whole number beyond 2^53 (the
+ * DocumentClient's default throws on a large number with a fraction, which would make a Rails-written item
+ * unreadable; such a number is read as the nearest double instead, as Ruby's Float would).
+ */
+function readNumber(text: string): number | bigint {
+  const n = Number(text)
+  if (Number.isSafeInteger(n) || !/^-?\d+$/.test(text)) return n
+  return BigInt(text)
+}
+
+/**
  * How values cross the DocumentClient. Models serialize every top-level value themselves (NULL for "" and
  * empty sets, aws-record's date formats), so `convertEmptyValues` stays off: inside lists and maps "" is a
- * string, as the Ruby SDK writes it.
+ * string, as the Ruby SDK writes it. Numbers beyond 2^53 are written as they are (Ruby writes any Float), and
+ * read as described at {@link readNumber}.
  */
 export const DOCUMENT_CLIENT_OPTIONS: TranslateConfig = {
-  marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false, convertClassInstanceToMap: false },
-  unmarshallOptions: { wrapNumbers: false },
+  marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false, convertClassInstanceToMap: false, allowImpreciseNumbers: true },
+  unmarshallOptions: { wrapNumbers: readNumber },
 }
 
 /** A DynamoDB client as an app may give it: a DocumentClient (used as it is) or a plain DynamoDBClient (wrapped). */
