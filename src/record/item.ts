@@ -188,9 +188,16 @@ export class RecordBase {
     return keyFor(rt(this).schema, this[STATE].data, 'using its key')
   }
 
-  /** The attribute values, by name in code. */
+  /** The attribute values, by name in code (an unset set shows as an empty Set, as its property does). */
   toJSON(): Record<string, unknown> {
-    return { ...this[STATE].data }
+    const { schema } = rt(this)
+    const { data } = this[STATE]
+    const out: Record<string, unknown> = {}
+    for (const a of schema.attributes) {
+      const v = data[a.name]
+      out[a.name] = v === undefined && (a.kind === 'stringSet' || a.kind === 'numericSet') ? new Set() : v
+    }
+    return out
   }
 
   /** The item as written to DynamoDB (stored names, aws-record's formats), before marshalling. */
