@@ -39,23 +39,19 @@ function nodeStripsTypes(): boolean {
 }
 
 /**
- * Makes `import()` of `.ts` files work, once per process: the app's tsx (from `cwd`), else fastify-aws' own
- * (a development checkout), else Node's type stripping. Returns the loader used, or undefined when there is none
+ * Makes `import()` of `.ts` files work, once per process: the app's tsx (resolved from `cwd`), else Node's
+ * type stripping. Returns the loader used, or undefined when there is none
  * (the caller says what to install).
  */
 export async function enableTypeScript(cwd: string): Promise<TypeScriptLoader | undefined> {
   if (enabled !== undefined) return enabled
-  const candidates: Array<() => string> = [
-    () => tsxApi(createRequire(join(cwd, 'package.json'))),
-    () => tsxApi(createRequire(import.meta.url)),
-  ]
-  for (const find of candidates) {
-    let path: string
-    try {
-      path = find()
-    } catch {
-      continue
-    }
+  let path: string | undefined
+  try {
+    path = tsxApi(createRequire(join(cwd, 'package.json')))
+  } catch {
+    // no tsx in the app
+  }
+  if (path !== undefined) {
     const api = (await import(pathToFileURL(path).href)) as { register?: () => unknown }
     if (typeof api.register === 'function') {
       api.register()
