@@ -192,7 +192,7 @@ t.test('5: defaults are materialised at new, deep-copied per item; factories are
     client: rec.doc,
     attributes: {
       id: attr.string({ hashKey: true, default: () => `id-${++calls}` }),
-      tags: attr.stringSet({ default: ['a'] }),
+      tags: attr.stringSet({ default: new Set(['a']) }),
       meta: attr.map<{ n: number[] }>({ default: { n: [1] } }),
       flag: attr.boolean({ default: 'false' as unknown as boolean }),
     },
