@@ -34,6 +34,7 @@ export {
   type TransactFind,
   type TransactFindResults,
   type WriteCondition,
+  type ModelItem,
 } from './transactions.js'
 export { configureRecord, closeRecordClient, DOCUMENT_CLIENT_OPTIONS, type RecordClientInput, type RecordClientSettings } from './client.js'
 export type { StoredItem } from './requests.js'

@@ -6,6 +6,12 @@ import { markSaved, planSave, RecordBase, STATE } from './item.js'
 import { deleteInput, keyFor, withCondition, type StoredItem } from './requests.js'
 import { awsErrorName, describeKey, MODEL, type ModelRuntime } from './runtime.js'
 
+/** Any model's item, as transactions and batches take it (checked at run time to be one). */
+export interface ModelItem {
+  key(): StoredItem
+  isNewRecord(): boolean
+}
+
 /** A condition in DynamoDB's expression syntax, with its own names and values (stored names, plain values). */
 export interface WriteCondition {
   expression: string
@@ -41,13 +47,13 @@ export interface TransactFind<T> {
  * - `check`: a condition on another item that must hold.
  */
 export type TransactWriteEntry =
-  | { save: RecordBase }
-  | { put: RecordBase; condition?: WriteCondition }
-  | { update: RecordBase; condition?: WriteCondition }
-  | { delete: RecordBase; condition?: WriteCondition }
+  | { save: ModelItem }
+  | { put: ModelItem; condition?: WriteCondition }
+  | { update: ModelItem; condition?: WriteCondition }
+  | { delete: ModelItem; condition?: WriteCondition }
   | { check: TransactCheck }
 
-function runtimeOfItem(item: RecordBase, entry: string): ModelRuntime {
+function runtimeOfItem(item: ModelItem, entry: string): ModelRuntime {
   const runtime = (item?.constructor as { [MODEL]?: ModelRuntime } | undefined)?.[MODEL]
   if (!(item instanceof RecordBase) || runtime === undefined) throw new RecordUsageError(`transactWrite: "${entry}" takes a model item.`)
   return runtime
@@ -94,8 +100,9 @@ export async function transactWrite(entries: readonly TransactWriteEntry[], opti
       described.push(`check ${runtime.schema.modelName} ${describeKey(runtime.schema, key)}`)
       continue
     }
-    const [kind, item] = 'save' in entry ? ['save', entry.save] : 'put' in entry ? ['put', entry.put] : 'update' in entry ? ['update', entry.update] : ['delete', entry.delete]
-    const runtime = runtimeOfItem(item, kind)
+    const [kind, given] = 'save' in entry ? ['save', entry.save] : 'put' in entry ? ['put', entry.put] : 'update' in entry ? ['update', entry.update] : ['delete', entry.delete]
+    const runtime = runtimeOfItem(given, kind)
+    const item = given as RecordBase
     use(runtime)
     const { schema } = runtime
     const condition = 'condition' in entry ? entry.condition : undefined
