@@ -4,9 +4,10 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RecordUnprocessedError, RecordUsageError } from '../errors.js'
-import { markSaved, planSave, RecordBase, STATE } from './item.js'
+import { markSaved, planSave, recordBaseOf, STATE, type RecordBase } from './item.js'
+import type { ModelItem } from './transactions.js'
 import { keyFor, type StoredItem } from './requests.js'
-import { MODEL, type ModelRuntime } from './runtime.js'
+import { describeKey, MODEL, type ModelRuntime } from './runtime.js'
 
 /** DynamoDB's limits per request. */
 export const BATCH_GET_LIMIT = 100
@@ -96,12 +97,10 @@ function orderBy(keys: readonly StoredItem[], found: Map<string, object>): objec
 }
 
 /** One write of a batch: put a model item (its full item, no condition), or delete one. */
-export type BatchWriteOperation = { put: RecordBase } | { delete: RecordBase }
+export type BatchWriteOperation = { put: ModelItem } | { delete: ModelItem }
 
 function itemRuntime(item: RecordBase): ModelRuntime {
-  const runtime = (item?.constructor as { [MODEL]?: ModelRuntime } | undefined)?.[MODEL]
-  if (!(item instanceof RecordBase) || runtime === undefined) throw new RecordUsageError('batchWrite takes { put: item } and { delete: item } of model items.')
-  return runtime
+  return (item.constructor as unknown as { [MODEL]: ModelRuntime })[MODEL]
 }
 
 /**
@@ -112,7 +111,7 @@ function itemRuntime(item: RecordBase): ModelRuntime {
  */
 export async function batchWrite(operations: readonly BatchWriteOperation[], options: BatchRetryOptions & { client?: DynamoDBDocumentClient } = {}): Promise<void> {
   if (operations.length === 0) return
-  type Entry = { table: string; id: string; request: Record<string, unknown>; op: BatchWriteOperation; undo?: () => void }
+  type Entry = { table: string; id: string; request: Record<string, unknown>; op: BatchWriteOperation; item: RecordBase; put: boolean; undo?: () => void }
   const entries: Entry[] = []
   const keyNames = new Map<string, string[]>()
   const idOf = (table: string, item: StoredItem): string => {
@@ -120,24 +119,41 @@ export async function batchWrite(operations: readonly BatchWriteOperation[], opt
     for (const k of keyNames.get(table) ?? []) key[k] = item[k]
     return `${table}\u0000${keyString(key)}`
   }
+  const seen = new Set<string>()
   let client = options.client
-  for (const op of operations) {
-    const item = 'put' in op ? op.put : op.delete
-    const runtime = itemRuntime(item)
-    const c = runtime.client()
-    if (client === undefined) client = c
-    else if (client !== c) throw new RecordUsageError('batchWrite: every model in one batch must use the same client; split the batch, or pass { client }.')
-    const { schema } = runtime
-    const table = schema.tableName
-    keyNames.set(table, [schema.hashKey.dbName, ...(schema.rangeKey ? [schema.rangeKey.dbName] : [])])
-    if ('put' in op) {
-      const plan = planSave(op.put, { force: true })
-      const Item = (plan.input as { Item: StoredItem }).Item
-      entries.push({ table, id: idOf(table, Item), request: { PutRequest: { Item } }, op, undo: plan.undo })
-    } else {
-      const Key = keyFor(schema, op.delete[STATE].data, 'delete')
-      entries.push({ table, id: idOf(table, Key), request: { DeleteRequest: { Key } }, op })
+  try {
+    for (const op of operations) {
+      const put = typeof op === 'object' && op !== null && 'put' in op
+      const item = recordBaseOf(put ? (op as { put: unknown }).put : (op as { delete?: unknown } | null)?.delete, 'batchWrite ({ put: item } or { delete: item })')
+      const runtime = itemRuntime(item)
+      if (options.client === undefined) {
+        const c = runtime.client()
+        if (client === undefined) client = c
+        else if (client !== c) throw new RecordUsageError('batchWrite: every model in one batch must use the same client; split the batch, or pass { client }.')
+      }
+      const { schema } = runtime
+      const table = schema.tableName
+      keyNames.set(table, [schema.hashKey.dbName, ...(schema.rangeKey ? [schema.rangeKey.dbName] : [])])
+      let entry: Entry
+      if (put) {
+        const plan = planSave(item, { force: true })
+        const Item = (plan.input as { Item: StoredItem }).Item
+        entry = { table, id: idOf(table, Item), request: { PutRequest: { Item } }, op, item, put, undo: plan.undo }
+      } else {
+        const Key = keyFor(schema, item[STATE].data, 'delete')
+        entry = { table, id: idOf(table, Key), request: { DeleteRequest: { Key } }, op, item, put }
+      }
+      entries.push(entry)
+      // DynamoDB refuses a batch that names one key twice; say which instead of its ValidationException.
+      if (seen.has(entry.id)) {
+        throw new RecordUsageError(`batchWrite: ${schema.modelName} ${describeKey(schema, keyFor(schema, item[STATE].data, 'batchWrite'))} is written twice in one batch; keep one write per item.`)
+      }
+      seen.add(entry.id)
     }
+  } catch (err) {
+    // Nothing was sent: put back the versions and timestamps the plans set.
+    for (const e of entries) e.undo?.()
+    throw err
   }
   const left: Entry[] = []
   for (let i = 0; i < entries.length; i += BATCH_WRITE_LIMIT) {
@@ -159,8 +175,8 @@ export async function batchWrite(operations: readonly BatchWriteOperation[], opt
     const leftSet = new Set(stillLeft)
     for (const e of chunk) {
       if (leftSet.has(e)) continue
-      if ('put' in e.op) markSaved(e.op.put)
-      else e.op.delete[STATE].destroyed = true
+      if (e.put) markSaved(e.item)
+      else e.item[STATE].destroyed = true
     }
     left.push(...stillLeft)
   }

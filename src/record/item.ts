@@ -87,6 +87,14 @@ export function castValue(schema: Schema, a: CompiledAttribute, value: unknown):
   }
 }
 
+/** The item behind `value`, or a usage error saying what `where` takes. */
+export function recordBaseOf(value: unknown, where: string): RecordBase {
+  if (!(value instanceof RecordBase) || (value.constructor as { [MODEL]?: unknown })[MODEL] === undefined) {
+    throw new RecordUsageError(`${where} takes items of a model made by defineModel, got ${value === null ? 'null' : typeof value}.`)
+  }
+  return value
+}
+
 /** Base class of every model class `defineModel` makes. Use the model class, never this directly. */
 export class RecordBase {
   /** @internal */
