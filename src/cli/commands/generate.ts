@@ -80,6 +80,16 @@ export function expandFollowers(argv: readonly string[]): string[] {
   return out
 }
 
+/** A bad field spec or option is a usage error (exit code 2), with the generator's message. */
+function usage<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FASTIFY_AWS_RECORD_GENERATOR') throw new CliUsageError((err as Error).message)
+    throw err
+  }
+}
+
 const command: Command = {
   summary: 'generate a DynamoDB model and its table config (generate model NAME field:type ...)',
   help,
@@ -104,7 +114,7 @@ const command: Command = {
     })
     const [name, ...fields] = positionals
     if (name === undefined) throw new CliUsageError('Give the model name: fastify-aws generate model NAME [field[:type][:options]...], e.g. generate model Forum forum_uuid:hkey post_id:rkey.')
-    const spec = buildModelSpec(name, fields, {
+    const spec = usage(() => buildModelSpec(name, fields, {
       tableConfig: values['table-config'],
       onDemand: values['on-demand'],
       gsi: values.gsi,
@@ -113,7 +123,7 @@ const command: Command = {
       timestamps: values.timestamps,
       tableName: values['table-name'],
       disableMutationTracking: values['disable-mutation-tracking'],
-    })
+    }))
     const base = fileBaseName(spec.name)
     const modelPath = resolve(io.cwd, values['model-dir'] ?? 'src/models', `${base}.ts`)
     const configPath = resolve(io.cwd, values['config-dir'] ?? 'db/table-config', `${base}.ts`)
