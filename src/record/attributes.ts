@@ -5,8 +5,11 @@ import type { AttributeKind } from './marshal.js'
 export interface AttributeValidation<T> {
   /** Must be set: not undefined, not "", not an empty Set/array/map (validates_presence_of). */
   readonly presence?: boolean
-  /** Length of a string, list, set or map (validates_length_of). A missing value has length 0. */
-  readonly length?: { readonly min?: number; readonly max?: number; readonly is?: number }
+  /**
+   * Length of a string, list, set or map (validates_length_of). A missing value has length 0, so `min` makes the
+   * attribute required too, as in ActiveModel; `allowNil: true` lets an unset value pass.
+   */
+  readonly length?: { readonly min?: number; readonly max?: number; readonly is?: number; readonly allowNil?: boolean }
   /** A string must match (validates_format_of). */
   readonly format?: RegExp
   /** The value must be one of these (validates_inclusion_of). */

@@ -41,7 +41,7 @@ export function validateValues(
     const v = values[a.name]
     const add = (rule: string, message: string): void => void issues.push({ attribute: a.name, rule, message })
     if (rules.presence && blank(v)) add('presence', "can't be blank")
-    if (rules.length) {
+    if (rules.length && !(rules.length.allowNil && (v === undefined || v === null))) {
       const n = sizeOf(v)
       const unit = typeof v === 'string' || v === undefined || v === null ? 'characters' : 'elements'
       const { min, max, is } = rules.length
