@@ -264,3 +264,18 @@ t.test('example instrument-sdk: each operation is printed from the tracing and p
   t.match(out, new RegExp(`^queues listed by request ${listed?.[1]}$`, 'm'), 'and from the ListQueues.SQS.aws channel, same request')
   t.match(out, /^GetQueueUrl\.SQS\.aws failed \(\w+\) in \d+\.\d ms, request id \S+$/m, 'a failed operation is published too')
 })
+
+t.test('example record-forum: migrate, save, find + change, query the index, a validation error, delete', async (t) => {
+  const example = runExample(t, 'examples/record-forum.ts')
+  await exitsCleanly(t, example)
+  const out = example.output()
+  t.match(out, /^  create table Forum \(on-demand, index AuthorIndex\)$/m, 'migrate printed its step')
+  const stored = JSON.parse(out.match(/^saved p-1, stored as (.*)$/m)?.[1] ?? '{}') as Record<string, unknown>
+  t.match(stored, { forum_uuid: 'general', post_id: 'p-1', tags: null, moderation: false, PostCreatedAtTime: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/ }, "aws-record's format")
+  t.match(out, /^changed: tags$/m)
+  t.match(out, /^ada wrote "Hello" tagged welcome$/m)
+  t.match(out, /^FASTIFY_AWS_RECORD_VALIDATION: post_title can't be blank; post_body is too short \(minimum is 50 characters\)$/m)
+  const client = new DynamoDBClient({ ...testAws, endpoint: dynamodb.endpoint })
+  t.teardown(() => client.destroy())
+  t.same((await client.send(new ScanCommand({ TableName: 'Forum' }))).Items, [], 'the post was deleted at the end')
+})
