@@ -72,10 +72,18 @@ export function fillDefaults(schema: Schema, data: Record<string, unknown>): voi
 /** Takes a clean snapshot: deep copies with tracking on, the same objects with it off (aws-record clean!). */
 export function takeSnapshot(schema: Schema, state: ItemState): void {
   const snapshot: Record<string, unknown> = {}
-  if (schema.mutationTracking) for (const a of schema.attributes) snapshot[a.name] = deepCopy(state.data[a.name])
+  if (schema.mutationTracking) for (const a of schema.attributes) snapshot[a.name] = copyOf(a, state.data[a.name])
   else for (const a of schema.attributes) snapshot[a.name] = state.data[a.name]
   state.snapshot = snapshot
   state.flagged.clear()
+}
+
+/** A snapshot copy by kind: sets and dates are copied flat (their members are primitives), lists and maps deeply. */
+function copyOf(a: CompiledAttribute, v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (v instanceof Set) return new Set(v)
+  if (v instanceof Date) return new Date(v.getTime())
+  return a.kind === 'list' || a.kind === 'map' ? deepCopy(v) : v
 }
 
 /** Casts `value` for attribute `a`; a value that cannot be cast is a usage error naming the attribute. */

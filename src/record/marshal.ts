@@ -87,8 +87,36 @@ export function rubyToF(raw: unknown): number {
 const ZONE = /(Z|[+-]\d{2}:?\d{2})$/i
 
 /** Parses a date-time text; `zoneless` says how text without an offset is read ('utc' or 'local'). */
+/** "YYYY-MM-DDTHH:MM:SS+00:00" or "…Z" (what aws-record and we store), read without the general date parser. */
+function storedUtc(s: string): Date | undefined {
+  const n = s.length
+  if (!((n === 25 && s.endsWith('+00:00')) || (n === 20 && s.charCodeAt(19) === 90)) || s.charCodeAt(10) !== 84) return undefined
+  const num = (from: number, len: number): number => {
+    let v = 0
+    for (let i = from; i < from + len; i++) {
+      const c = s.charCodeAt(i) - 48
+      if (c < 0 || c > 9) return NaN
+      v = v * 10 + c
+    }
+    return v
+  }
+  const month = num(5, 2)
+  const day = num(8, 2)
+  const hour = num(11, 2)
+  const minute = num(14, 2)
+  const second = num(17, 2)
+  const d = new Date(Date.UTC(num(0, 4), month - 1, day, hour, minute, second))
+  // Date.UTC rolls 2024-02-30 over into March; the general parser (which refuses it) decides those.
+  if (Number.isNaN(d.getTime()) || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined
+  return d
+}
+
 function parseTime(text: string, zoneless: 'utc' | 'local'): Date {
+  const fast = storedUtc(text)
+  if (fast !== undefined) return fast
   const s = text.trim()
+  // With a zone (what aws-record and we store: "+00:00", "Z"), the text says everything.
+  if (ZONE.test(s) && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(s)) return new Date(s.replace(' ', 'T'))
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
     // A bare date: midnight, in UTC or in the process's zone.
     return zoneless === 'utc' ? new Date(`${s}T00:00:00Z`) : new Date(`${s}T00:00:00`)
