@@ -16,6 +16,8 @@ export type {
   ItemInit,
   ItemValues,
   KeyOf,
+  CounterName,
+  NameOfKind,
   ValueOf,
   HashKeyName,
   RangeKeyName,

@@ -12,11 +12,15 @@ import type { TransactCheck, TransactFind, WriteCondition } from './transactions
 import type {
   AttributeMap,
   AttributeName,
+  CounterName,
+  HashKeyName,
   IndexMap,
   ItemAssign,
   ItemInit,
   ItemValues,
   KeyOf,
+  NameOfKind,
+  RangeKeyName,
   RequiredInitName,
 } from './types.js'
 import type { ValidationIssue } from './validation.js'
@@ -38,9 +42,9 @@ export interface ModelDefinition<A extends AttributeMap, G extends IndexMap<keyo
    * create and raised on every save; a save or delete of an item changed meanwhile fails with
    * FASTIFY_AWS_RECORD_STALE_ITEM.
    */
-  optimisticLocking?: keyof A & string
-  /** Attributes set to the current time at creation (`createdAt`) and at every save (`updatedAt`). */
-  timestamps?: { createdAt?: keyof A & string; updatedAt?: keyof A & string }
+  optimisticLocking?: Exclude<NameOfKind<A, 'integer'>, HashKeyName<A> | RangeKeyName<A>>
+  /** Attributes (datetime, time or epochTime) set to the current time at creation (`createdAt`) and at every save (`updatedAt`). */
+  timestamps?: { createdAt?: NameOfKind<A, 'datetime' | 'time' | 'epochTime'>; updatedAt?: NameOfKind<A, 'datetime' | 'time' | 'epochTime'> }
   /** A model-level rule: return a message (or several) when the item is not valid. */
   validate?: (item: ItemValues<A>) => string | readonly string[] | undefined | void
   /** This model's client (a DocumentClient, or a DynamoDBClient to wrap); default: the shared one. */
@@ -60,7 +64,7 @@ export interface RecordMethods<A extends AttributeMap> {
   /** Reads the item again; throws FASTIFY_AWS_RECORD_NOT_FOUND when it is gone. */
   reload(): Promise<this>
   /** Adds `by` to a counter attribute in DynamoDB and returns the new value. */
-  increment(name: AttributeName<A>, by?: number): Promise<number>
+  increment(name: CounterName<A>, by?: number): Promise<number>
   /** Every failed validation rule. */
   validate(): ValidationIssue[]
   /** No validation rule fails. */

@@ -44,6 +44,15 @@ export type AlwaysSetName<A extends AttributeMap> = {
 }[keyof A] &
   string
 
+/** Names of the attributes of a model whose kind is one of `Kind`. */
+export type NameOfKind<A extends AttributeMap, Kind extends AttributeKind> = {
+  [K in keyof A]: KindOf<A[K]> extends Kind ? K : never
+}[keyof A] &
+  string
+
+/** Names of the atomic counters (`attr.counter()`) of a model. */
+export type CounterName<A extends AttributeMap> = NameOfKind<A, 'counter'>
+
 /** Key attributes a new item must be given (those without a default). */
 export type RequiredInitName<A extends AttributeMap> = {
   [K in keyof A]: OptionsOf<A[K]> extends { readonly default: unknown }
