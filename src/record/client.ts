@@ -35,6 +35,8 @@ export interface RecordClientSettings {
   client?: RecordClientInput
   /** Options for the client built when none is given (overriding config/aws.yml). */
   clientOptions?: AwsClientOptions
+  /** Where config/aws.yml and the FASTIFY_AWS_* variables are read (default: the process's cwd and env). */
+  configLoad?: { env?: NodeJS.ProcessEnv; cwd?: string }
 }
 
 let shared: { document: DynamoDBDocumentClient; owned: DynamoDBClient | undefined } | undefined
@@ -61,7 +63,7 @@ export function sharedDocumentClient(): DynamoDBDocumentClient {
     if (settings.client !== undefined) {
       shared = { document: documentClientFor(settings.client), owned: undefined }
     } else {
-      const owned = createAwsClient(DynamoDBClient, loadAwsClientOptions(settings.clientOptions ?? {}), 'record')
+      const owned = createAwsClient(DynamoDBClient, loadAwsClientOptions(settings.clientOptions ?? {}, settings.configLoad ?? {}), 'record')
       shared = { document: documentClientFor(owned), owned }
     }
   }
