@@ -358,7 +358,9 @@ export function planSave(item: RecordBase, options: PlanOptions = {}): SavePlan 
   const dirty = schema.attributes.filter(
     (a) => state.flagged.has(a.name) || (state.newRecord && state.data[a.name] !== undefined) || !sameValue(state.data[a.name], state.snapshot[a.name]),
   )
-  const keyDirty = state.newRecord || dirty.includes(schema.hashKey) || (schema.rangeKey !== undefined && dirty.includes(schema.rangeKey))
+  // A deleted item saved again is written whole, as a new one (aws-record would upsert only its changes,
+  // leaving a partial item behind).
+  const keyDirty = state.newRecord || state.destroyed || dirty.includes(schema.hashKey) || (schema.rangeKey !== undefined && dirty.includes(schema.rangeKey))
   if (keyDirty && !options.asUpdate) {
     const input: PutCommandInput = { TableName: schema.tableName, Item: saveHash(schema, state.data), ...notExistsCondition(schema) }
     return { kind: 'put', input, lockChecked: false, undo }

@@ -186,6 +186,19 @@ t.test('changing a key of a loaded item writes a new item with the put-if-new co
   t.ok(await stored('f', 'k2'))
 })
 
+t.test('a deleted item saved again is written whole with the put-if-new condition, not upserted in part', async (t) => {
+  await new Post({ forum: 'f', id: 'again', title: 'T', body: 'valid' }).save()
+  const post = (await Post.find({ forum: 'f', id: 'again' }))!
+  await post.delete()
+  post.title = 'U'
+  rec.clear()
+  await post.save()
+  t.equal(rec.sent[0]!.command, 'PutItem')
+  t.same(rec.sent[0]!.input.Item, { forum: { S: 'f' }, id: { S: 'again' }, title: { S: 'U' }, body: { S: 'valid' }, state: { S: 'draft' }, views: { N: '0' } })
+  t.ok(post.isPersisted())
+  t.notOk(post.isDestroyed())
+})
+
 t.test('reload reads the item again; a deleted item is FASTIFY_AWS_RECORD_NOT_FOUND', async (t) => {
   await new Post({ forum: 'f', id: 'r', title: 'T', body: 'valid' }).save()
   const post = (await Post.find({ forum: 'f', id: 'r' }))!
