@@ -86,7 +86,6 @@ export function rubyToF(raw: unknown): number {
 
 const ZONE = /(Z|[+-]\d{2}:?\d{2})$/i
 
-/** Parses a date-time text; `zoneless` says how text without an offset is read ('utc' or 'local'). */
 /** "YYYY-MM-DDTHH:MM:SS+00:00" or "…Z" (what aws-record and we store), read without the general date parser. */
 function storedUtc(s: string): Date | undefined {
   const n = s.length
@@ -111,6 +110,7 @@ function storedUtc(s: string): Date | undefined {
   return d
 }
 
+/** Parses a date-time text; `zoneless` says how text without an offset is read ('utc' or 'local'). */
 function parseTime(text: string, zoneless: 'utc' | 'local'): Date {
   const fast = storedUtc(text)
   if (fast !== undefined) return fast
