@@ -3,7 +3,7 @@
 // Pure: no files, no processes (the CLI writes what this returns).
 import { RecordGeneratorError } from '../errors.js'
 import type { AttributeKind } from './marshal.js'
-import { KEY_KINDS } from './marshal.js'
+import { DYNAMODB_TYPE, KEY_KINDS } from './marshal.js'
 import { RESERVED_NAMES } from './schema.js'
 
 /** One parsed field. */
@@ -91,21 +91,6 @@ const DDB_TYPE_KIND: Readonly<Record<string, AttributeKind>> = {
   L: 'list',
 }
 
-const DDB_TYPE_OF: Readonly<Record<AttributeKind, string>> = {
-  string: 'S',
-  boolean: 'BOOL',
-  integer: 'N',
-  float: 'N',
-  date: 'S',
-  datetime: 'S',
-  time: 'S',
-  epochTime: 'N',
-  list: 'L',
-  map: 'M',
-  stringSet: 'SS',
-  numericSet: 'NS',
-  counter: 'N',
-}
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const EXAMPLE = 'e.g. forum_uuid:hkey, created_at:datetime:db_attr_name{PostCreatedAtTime}, tags:sset:default_value{Set.new}'
@@ -247,7 +232,7 @@ export function parseField(spec: string): GeneratedField {
         if (t === 'B' || t === 'BS') fail(`Field "${spec}": ddb_type{${t}}: binary attributes are not supported by aws-record's types either; store base64 text in a string field.`)
         // aws-record ignores ddb_type on typed attributes (the DSL overwrites it); here it picks the type, or must agree with it.
         if (kind === undefined) field.kind = DDB_TYPE_KIND[t]!
-        else if (DDB_TYPE_OF[kind] !== t) fail(`Field "${spec}": ddb_type{${t}} contradicts type ${typeWord} (stored as ${DDB_TYPE_OF[kind]}); drop one of them.`)
+        else if (DYNAMODB_TYPE[kind] !== t) fail(`Field "${spec}": ddb_type{${t}} contradicts type ${typeWord} (stored as ${DYNAMODB_TYPE[kind]}); drop one of them.`)
         break
       }
       case 'default_value':
