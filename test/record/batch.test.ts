@@ -4,15 +4,12 @@
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import { attr, batchWrite, defineModel } from '../../src/record/index.js'
-import { startDynalite, testAws } from '../helpers/emulators.js'
-import { createTable, plainItem, recordingClient } from './harness.js'
+import { testAws } from '../helpers/emulators.js'
+import { createTable, dynaliteWithRecording, plainItem, recordingClient } from './harness.js'
 
-const ddb = await startDynalite()
-t.teardown(() => ddb.close())
-const rec = recordingClient(ddb.endpoint)
-t.teardown(() => rec.destroy())
+const { rec, endpoint } = await dynaliteWithRecording(t)
 // Does the part of a batch that the injected fault says DynamoDB processed (never recorded, never faulted).
-const plain = new DynamoDBClient({ ...testAws, endpoint: ddb.endpoint })
+const plain = new DynamoDBClient({ ...testAws, endpoint: endpoint })
 t.teardown(() => plain.destroy())
 
 const Post = defineModel('Post', {
@@ -168,7 +165,7 @@ t.test('batchWrite refuses, before sending anything: an invalid item, one key tw
 })
 
 t.test('throttling of single operations: the SDK retries it (maxAttempts), and a save that still fails changes nothing', async (t) => {
-  const retrying = recordingClient(ddb.endpoint, { maxAttempts: 3 })
+  const retrying = recordingClient(endpoint, { maxAttempts: 3 })
   t.teardown(() => retrying.destroy())
   const Note = defineModel('Note', {
     client: retrying.doc,

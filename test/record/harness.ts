@@ -3,7 +3,7 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DOCUMENT_CLIENT_OPTIONS } from '../../src/record/index.js'
-import { testAws } from '../helpers/emulators.js'
+import { startDynalite, testAws } from '../helpers/emulators.js'
 
 /** One request as sent: the operation and its marshalled input. */
 export interface SentRequest {
@@ -91,6 +91,17 @@ export function recordingClient(endpoint: string, options: { maxAttempts?: numbe
 }
 
 /** Creates a table (on-demand) with a string hash key and optional string range key; deletes it first if present. */
+/** dynalite for this test file, and a recording client on it; both closed when the file's tests end. */
+export async function dynaliteWithRecording(tap: { teardown(fn: () => unknown): void }): Promise<{ endpoint: string; rec: RecordingClient }> {
+  const ddb = await startDynalite()
+  const rec = recordingClient(ddb.endpoint)
+  tap.teardown(async () => {
+    rec.destroy()
+    await ddb.close()
+  })
+  return { endpoint: ddb.endpoint, rec }
+}
+
 export async function createTable(
   client: DynamoDBClient,
   name: string,

@@ -3,13 +3,9 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import { attr, defineModel } from '../../src/record/index.js'
-import { startDynalite } from '../helpers/emulators.js'
-import { createTable, recordingClient } from './harness.js'
+import { createTable, dynaliteWithRecording } from './harness.js'
 
-const ddb = await startDynalite()
-t.teardown(() => ddb.close())
-const rec = recordingClient(ddb.endpoint)
-t.teardown(() => rec.destroy())
+const { rec } = await dynaliteWithRecording(t)
 
 const Post = defineModel('Post', {
   client: rec.doc,

@@ -4,13 +4,9 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import { attr, defineModel } from '../../src/record/index.js'
-import { startDynalite } from '../helpers/emulators.js'
-import { createTable, recordingClient } from './harness.js'
+import { createTable, dynaliteWithRecording } from './harness.js'
 
-const ddb = await startDynalite()
-t.teardown(() => ddb.close())
-const rec = recordingClient(ddb.endpoint)
-t.teardown(() => rec.destroy())
+const { rec } = await dynaliteWithRecording(t)
 
 // The seed's Forum model, as aws-record-rails generates it (reference §3.4), without its validations.
 const Forum = defineModel('Forum', {
