@@ -15,7 +15,7 @@ const { attr, defineModel, defineTableConfig, migrate, DOCUMENT_CLIENT_OPTIONS }
 
 const CONCURRENCY = 8
 const WARMUP_CALLS = 1500 // per path and operation: V8 needs thousands of SDK calls
-const ROUNDS = 9
+const ROUNDS = 15
 const CALLS_PER_ROUND = 300
 
 const port = await new Promise<number>((resolve) => {

@@ -23,8 +23,8 @@ export interface ItemState {
   data: Record<string, unknown>
   /** Values as last loaded or saved (deep copies when mutation tracking is on). */
   snapshot: Record<string, unknown>
-  /** Attributes marked dirty by hand. */
-  flagged: Set<string>
+  /** Attributes marked dirty by hand ({@link NO_FLAGS} until the first, so reads allocate no Set per item). */
+  flagged: ReadonlySet<string>
   newRecord: boolean
   destroyed: boolean
 }
@@ -62,6 +62,9 @@ function rt(item: RecordBase): ItemRuntime {
   return (item.constructor as unknown as { [MODEL]: ItemRuntime })[MODEL]
 }
 
+/** The shared empty set of hand-marked attributes; never mutated. */
+const NO_FLAGS: ReadonlySet<string> = new Set()
+
 /** Fills unset attributes that have a default (at new, before every save, when loaded: aws-record populate_default_values). */
 export function fillDefaults(schema: Schema, data: Record<string, unknown>): void {
   for (const a of schema.attributes) {
@@ -75,7 +78,7 @@ export function takeSnapshot(schema: Schema, state: ItemState): void {
   if (schema.mutationTracking) for (const a of schema.attributes) snapshot[a.name] = copyOf(a, state.data[a.name])
   else for (const a of schema.attributes) snapshot[a.name] = state.data[a.name]
   state.snapshot = snapshot
-  state.flagged.clear()
+  state.flagged = NO_FLAGS
 }
 
 /** A snapshot copy by kind: sets and dates are copied flat (their members are primitives), lists and maps deeply. */
@@ -110,12 +113,19 @@ export class RecordBase {
 
   constructor(init?: object, stored?: StoredItem) {
     const { schema } = rt(this)
-    const state: ItemState = { data: {}, snapshot: {}, flagged: new Set(), newRecord: stored === undefined, destroyed: false }
+    const state: ItemState = { data: {}, snapshot: {}, flagged: NO_FLAGS, newRecord: stored === undefined, destroyed: false }
     this[STATE] = state
     if (stored !== undefined) {
-      for (const a of schema.attributes) state.data[a.name] = castValue(schema, a, stored[a.dbName])
-      fillDefaults(schema, state.data)
-      takeSnapshot(schema, state)
+      // One pass per attribute (cast, default, snapshot): what fillDefaults and takeSnapshot do, on the read path
+      // that every query result takes.
+      const { data, snapshot } = state
+      const tracking = schema.mutationTracking
+      for (const a of schema.attributes) {
+        let v = castValue(schema, a, stored[a.dbName])
+        if (v === undefined && a.makeDefault !== undefined) v = a.makeDefault()
+        data[a.name] = v
+        snapshot[a.name] = tracking ? copyOf(a, v) : v
+      }
       return
     }
     if (init !== undefined && init !== null) this.assign(init)
@@ -171,7 +181,7 @@ export class RecordBase {
     const state = this[STATE]
     for (const a of name === undefined ? schema.attributes : [this.attribute(name)]) {
       state.data[a.name] = schema.mutationTracking ? deepCopy(state.snapshot[a.name]) : state.snapshot[a.name]
-      state.flagged.delete(a.name)
+      if (state.flagged.has(a.name)) state.flagged = new Set([...state.flagged].filter((n) => n !== a.name))
     }
     return this
   }
@@ -184,7 +194,8 @@ export class RecordBase {
 
   /** Marks an attribute dirty, so the next save writes it (needed for in-place changes when tracking is off). */
   markDirty(name: string): this {
-    this[STATE].flagged.add(this.attribute(name).name)
+    const state = this[STATE]
+    state.flagged = new Set([...state.flagged, this.attribute(name).name])
     return this
   }
 

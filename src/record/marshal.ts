@@ -146,7 +146,17 @@ function utcSeconds(d: Date): string {
 }
 
 function toSet(raw: unknown, element: (v: unknown) => unknown): Set<unknown> | undefined {
-  if (raw instanceof Set) return new Set([...raw].map(element))
+  if (raw instanceof Set) {
+    // Members that are already of the right kind (every set read from DynamoDB) are copied as they are.
+    let ready = true
+    for (const e of raw) {
+      if (element(e) !== e) {
+        ready = false
+        break
+      }
+    }
+    return ready ? new Set(raw) : new Set([...raw].map(element))
+  }
   if (Array.isArray(raw)) return new Set(raw.map(element))
   if (raw === undefined || raw === null) return undefined
   throw new TypeError(`${typeof raw} is not a Set or an array`)
