@@ -79,14 +79,19 @@ export const option = {
       return n
     }, { min: o.min, max: o.max })
   },
-  /** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (any case); anything else is an error, never "present = true". */
+  /**
+   * `true`/`1` or `false`/`0` (true/false in any case); anything else (`yes`, `on`, `off`, ...) is an error, never
+   * "present = true". One rule for every boolean, strict because some of these variables are shared with Rails apps
+   * (AWS_PROCESS_BEANSTALK_WORKER_REQUESTS): a value each side could read differently is refused at start-up.
+   * An empty ENV value counts as unset.
+   */
   boolean<D extends boolean | undefined = undefined>(o: Common<boolean> & { default?: D }) {
     const expected = 'true or false (also 1/0)'
     return spec<boolean, D>('boolean', o, expected, (raw) => {
       if (typeof raw === 'boolean') return raw
       const s = typeof raw === 'number' ? String(raw) : text(raw)?.toLowerCase()
-      if (s === 'true' || s === '1' || s === 'yes' || s === 'on') return true
-      if (s === 'false' || s === '0' || s === 'no' || s === 'off') return false
+      if (s === 'true' || s === '1') return true
+      if (s === 'false' || s === '0') return false
       return fail(expected)
     })
   },

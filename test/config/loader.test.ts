@@ -279,8 +279,11 @@ t.test('an empty ENV value counts as unset', async (t) => {
 
 t.test('booleans are never "presence = true"', async (t) => {
   const cwd = fixture(t, {})
-  for (const v of ['true', 'TRUE', '1', 'yes', 'on', ' True ']) t.equal(load({ cwd, env: { WIDGET_ENABLED: v } }).values.enabled, true, v)
-  for (const v of ['false', 'False', '0', 'no', 'off']) t.equal(load({ cwd, env: { WIDGET_ENABLED: v } }).values.enabled, false, v)
+  for (const v of ['true', 'TRUE', '1', ' True ']) t.equal(load({ cwd, env: { WIDGET_ENABLED: v } }).values.enabled, true, v)
+  for (const v of ['false', 'False', '0']) t.equal(load({ cwd, env: { WIDGET_ENABLED: v } }).values.enabled, false, v)
+  for (const v of ['yes', 'on', 'no', 'off', 'y', '2']) {
+    t.throws(() => load({ cwd, env: { WIDGET_ENABLED: v } }), { code: 'FASTIFY_AWS_CONFIG', message: `WIDGET_ENABLED="${v}": expected true or false (also 1/0).` }, v)
+  }
   for (const v of ['garbage', '2', 'enabled', 'tru']) {
     const err = t.throws(() => load({ cwd, env: { WIDGET_ENABLED: v } })) as Error & { code: string }
     t.equal(err.code, 'FASTIFY_AWS_CONFIG')

@@ -40,7 +40,8 @@ t.test("false / 0 / unset / empty disable it: an sqsd POST gets the app's 404", 
 })
 
 t.test('any other value stops start-up with an error naming the variable and the value', async (t) => {
-  for (const value of ['yes please', 'enabled', '2', 'true!']) {
+  // yes/on/no/off were read as booleans once: the variable is shared with Rails apps, which may read them otherwise.
+  for (const value of ['yes', 'on', 'no', 'off', 'YES', 'yes please', 'enabled', '2', 'true!']) {
     const app = Fastify({ logger: false })
     t.teardown(() => app.close())
     const err = await app
