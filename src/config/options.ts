@@ -130,6 +130,19 @@ export const option = {
       return out
     })
   },
+  /**
+   * A value with a grammar of its own (an address list): `read` returns it or throws an Error whose message completes
+   * "expected ..." and may name the part that is wrong.
+   */
+  custom<T, D extends T | undefined = undefined>(o: Common<T> & { default?: D; expected: string; read: (raw: unknown) => T }) {
+    return spec<T, D>('string', o, o.expected, (raw) => {
+      try {
+        return o.read(raw)
+      } catch (err) {
+        return fail(err instanceof Error ? err.message : o.expected)
+      }
+    })
+  },
   /** A value only code can give (a client, a function, a logger). */
   code<T>(o: { description: string; check?: (v: unknown) => v is T; expected?: string }) {
     const expected = o.expected ?? 'a value given in code'

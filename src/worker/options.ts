@@ -1,6 +1,7 @@
 // Worker-tier options: AWS_PROCESS_BEANSTALK_WORKER_* (the Ruby gem's names), config/aws_process_beanstalk_worker.yml, code.
 import { availableParallelism } from 'node:os'
 import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionInput } from '../config/index.js'
+import { DOCKER_HOSTS_EXPECTED, readDockerHostsSetting, type DockerHostsSetting } from './trusted-hosts.js'
 
 /** Every worker option; ENV names are `AWS_PROCESS_BEANSTALK_WORKER_<KEY>`. */
 export const workerOptions = defineOptions({
@@ -18,8 +19,10 @@ export const workerOptions = defineOptions({
   shutdown_timeout: option.number({ description: 'Seconds running jobs get to finish on close before they are aborted', min: 0, default: 30 }),
   cron_file: option.string({ description: 'cron.yaml to validate at start-up (missing default file is fine)', default: 'cron.yaml' }),
   job_class_allowlist: option.list({ description: 'Only these job names may run from sqsd requests (default: any registered job)' }),
-  docker_hosts: option.string({
-    description: 'Docker host addresses the guard trusts: auto (detect), none, or a comma-separated list',
+  docker_hosts: option.custom<DockerHostsSetting, 'auto'>({
+    description: 'Docker host addresses the guard trusts besides loopback: auto (detect), none, or a comma-separated list of addresses and CIDR ranges',
+    expected: DOCKER_HOSTS_EXPECTED,
+    read: readDockerHostsSetting,
     default: 'auto',
   }),
 })

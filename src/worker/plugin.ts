@@ -40,7 +40,7 @@ export interface WorkerTierOptions {
   cronFile?: string
   /** Only these job names may run from sqsd (`..._JOB_CLASS_ALLOWLIST`). */
   allowlist?: readonly string[]
-  /** Trusted Docker host addresses: 'auto', false, or a list (`..._DOCKER_HOSTS`). */
+  /** Trusted Docker host addresses: 'auto', false, or a list of addresses and CIDR ranges (`..._DOCKER_HOSTS`). */
   dockerHosts?: SqsdGuardOptions['dockerHosts']
   /** Registry jobs are looked up in (default: the process-wide one). */
   registry?: JobRegistry
@@ -100,6 +100,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   if (opts.shutdownTimeout !== undefined) code.shutdown_timeout = opts.shutdownTimeout
   if (opts.cronFile !== undefined) code.cron_file = opts.cronFile
   if (opts.allowlist !== undefined) code.job_class_allowlist = opts.allowlist
+  if (opts.dockerHosts !== undefined) code.docker_hosts = opts.dockerHosts
   const settings = loadWorkerSettings(code, { cwd, ...(opts.env ? { env: opts.env } : {}) })
   if (!settings.requests) {
     fastify.log.debug('EB worker tier disabled (AWS_PROCESS_BEANSTALK_WORKER_REQUESTS is not true)')
@@ -127,7 +128,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   }
 
   await fastify.register(sqsdGuard, {
-    dockerHosts: opts.dockerHosts ?? dockerHostsSetting(settings.docker_hosts),
+    dockerHosts: settings.docker_hosts,
     ...(opts.procRoot ? { procRoot: opts.procRoot } : {}),
   })
   if (!fastify.hasConstraintStrategy('sqsd')) fastify.addConstraintStrategy(sqsdConstraint)
@@ -326,13 +327,6 @@ function isDoNothingLogger(log: FastifyInstance['log']): boolean {
   const { info } = log
   const levels = [log.fatal, log.error, log.warn, log.debug, log.trace]
   return levels.every((f) => f === info) && /^function\s*\w*\s*\(\s*\)\s*\{\s*\}$/.test(Function.prototype.toString.call(info))
-}
-
-function dockerHostsSetting(value: string): SqsdGuardOptions['dockerHosts'] {
-  const v = value.trim().toLowerCase()
-  if (v === 'auto') return 'auto'
-  if (v === 'none' || v === 'false' || v === '') return false
-  return value.split(',').map((s) => s.trim()).filter(Boolean)
 }
 
 function readCron(

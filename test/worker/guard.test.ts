@@ -10,7 +10,10 @@ import {
   runningInDocker,
   DEFAULT_DOCKER_BRIDGE,
 } from '../../src/worker/index.js'
-import { answer, captureLogs, envelope, procFixture, SQSD_UA, startWorker, type RunningWorker } from './helpers.js'
+import Fastify from 'fastify'
+import { workerTier } from '../../src/worker/index.js'
+import { forwardedForAddresses } from '../../src/worker/forwarded.js'
+import { answer, captureLogs, emptyCwd, envelope, procFixture, SQSD_UA, startWorker, testJobs, type RunningWorker } from './helpers.js'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -259,7 +262,7 @@ t.test('unit: Docker detection and /proc/net/route decoding', async (t) => {
 })
 
 t.test('unit: createAddressCheck and claimedAddresses', async (t) => {
-  const check = createAddressCheck(['172.17.0.1', 'not an address', '::ffff:10.0.0.9'])
+  const check = createAddressCheck(['172.17.0.1', '::ffff:10.0.0.9'])
   for (const a of ['127.0.0.1', '127.255.255.254', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '[::1]', '::1%lo', '172.17.0.1', '::ffff:172.17.0.1', '10.0.0.9']) {
     t.equal(check(a), true, `${a} trusted`)
   }
@@ -271,4 +274,74 @@ t.test('unit: createAddressCheck and claimedAddresses', async (t) => {
     ['127.0.0.1', '1.1.1.1', '2.2.2.2', '3.3.3.3'],
   )
   t.same(claimedAddresses({ headers: {}, socket: { remoteAddress: undefined } } as never), [''], 'a socket without an address is untrusted')
+})
+
+t.test('Docker hosts may be CIDR ranges, from code, ENV (spaces trimmed) and YAML', async (t) => {
+  const code = await startWorker(t, { worker: { dockerHosts: ['10.0.0.0/8', 'fd00::/64'], procRoot: procFixture('empty') } })
+  for (const a of ['10.1.2.3', '10.255.255.254', '::ffff:10.9.9.9', 'fd00::abcd']) t.equal((await fromAddress(code, a)).status, 200, `${a} in a range`)
+  for (const a of ['11.0.0.1', '9.255.255.255', 'fd00:0:0:1::1', '172.17.0.1']) t.equal((await fromAddress(code, a)).status, 403, `${a} outside`)
+
+  const logs = captureLogs()
+  const env = await startWorker(t, {
+    logs,
+    worker: { dockerHosts: undefined, env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: ' 172.16.0.0/12 ,  192.168.1.7 ,' }, procRoot: procFixture('empty') },
+  })
+  const info = await logs.waitFor((l) => l.msg === 'sqsd guard trusts these Docker host addresses')
+  t.same(info.dockerHosts, ['172.16.0.0/12', '192.168.1.7'], 'the log names exactly what is trusted, in normal form')
+  t.equal((await fromAddress(env, '172.31.0.1')).status, 200)
+  t.equal((await fromAddress(env, '192.168.1.8')).status, 403)
+})
+
+t.test('a Docker host entry that is no address or range stops start-up, naming the entry and the setting', async (t) => {
+  const cases: [string, { env?: Record<string, string>; dockerHosts?: readonly string[] }, RegExp][] = [
+    ['host name', { env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: 'docker.internal' } }, /AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS=.*"docker\.internal" is neither an IP address nor a CIDR range/],
+    ['one bad entry of two', { env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: '10.0.0.1, 10.0.0.300' } }, /"10\.0\.0\.300" is neither/],
+    ['prefix too long', { env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: '10.0.0.0/33' } }, /"10\.0\.0\.0\/33" is neither/],
+    ['only commas', { env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: ' , ,' } }, /expected auto, none, or a comma-separated list/],
+    ['code list', { dockerHosts: ['172.17.0.1', 'localhost'] }, /Option "docker_hosts" given in code.*"localhost" is neither/],
+  ]
+  for (const [name, given, message] of cases) {
+    const app = Fastify({ logger: false })
+    t.teardown(() => app.close())
+    const err = await app
+      .register(workerTier, { enabled: true, registry: testJobs().registry, cwd: emptyCwd(t), env: given.env ?? {}, ...(given.dockerHosts ? { dockerHosts: given.dockerHosts } : {}) })
+      .then(() => app.ready())
+      .then(() => undefined, (e: unknown) => e as Error & { code?: string })
+    t.equal(err?.code, 'FASTIFY_AWS_CONFIG', `${name}: refused`)
+    t.match(err?.message, message, `${name}: ${err?.message}`)
+  }
+  t.throws(() => createAddressCheck(['not an address']), { code: 'FASTIFY_AWS_CONFIG', message: /"not an address" is neither/ }, 'the guard alone refuses it too')
+})
+
+t.test('an RFC 7239 Forwarded header counts like X-Forwarded-For: every for= must be local', async (t) => {
+  const w = await startWorker(t, { worker: { procRoot: procFixture('not-docker'), dockerHosts: 'auto' } })
+  const cases: [string, number][] = [
+    ['for=127.0.0.1', 200],
+    ['for="[::1]:4711"', 200],
+    ['For=127.0.0.1;proto=http;by=127.0.0.1', 200],
+    ['for=127.0.0.1, for="127.0.0.2:8080"', 200],
+    ['proto=https', 200],
+    ['for=8.8.8.8', 403],
+    ['for=127.0.0.1, for=8.8.8.8', 403],
+    ['for="[2001:db8:cafe::17]:4711"', 403],
+    ['for=unknown', 403],
+    ['for=_hidden', 403],
+    ['for="127.0.0.1', 403],
+    ['for', 403],
+  ]
+  for (const [forwarded, status] of cases) t.equal((await fromAddress(w, '127.0.0.1', { forwarded })).status, status, forwarded)
+  t.equal((await fromAddress(w, '127.0.0.1', { 'x-forwarded-for': '127.0.0.1', forwarded: 'for=8.8.8.8' })).status, 403, 'both headers: both must be local')
+  t.equal((await fromAddress(w, '127.0.0.1', { 'x-forwarded-for': '8.8.8.8', forwarded: 'for=127.0.0.1' })).status, 403, 'both headers: X-Forwarded-For outside')
+  t.equal((await fromAddress(w, '8.8.8.8', { forwarded: 'for=127.0.0.1' })).status, 403, 'the socket still counts')
+})
+
+t.test('unit: forwardedForAddresses', async (t) => {
+  t.same(forwardedForAddresses('for=192.0.2.60;proto=http;by=203.0.113.43'), ['192.0.2.60'])
+  t.same(forwardedForAddresses('for="[2001:db8:cafe::17]:4711", for=198.51.100.17'), ['2001:db8:cafe::17', '198.51.100.17'])
+  t.same(forwardedForAddresses('for="192.0.2.43:47011"'), ['192.0.2.43'])
+  t.same(forwardedForAddresses('for="[::1]"'), ['::1'])
+  t.same(forwardedForAddresses('for=unknown, for=_SEVKISEK'), ['unknown', '_SEVKISEK'])
+  t.same(forwardedForAddresses('by=127.0.0.1;host="a,b"'), [], 'no for=, and a comma inside quotes does not split')
+  t.same(forwardedForAddresses('for="a\\"b"'), ['a"b'], 'quoted-pair escapes')
+  t.same(forwardedForAddresses('for="127.0.0.1'), ['for="127.0.0.1'], 'an unterminated quote is the whole (untrusted) header')
 })
