@@ -12,4 +12,4 @@ export {
   type LoadedConfig,
   type ValueSource,
 } from './loader.js'
-export { interpolate } from './yaml-file.js'
+export { interpolate, yamlExpansionProblem, MAX_YAML_VALUES } from './yaml-file.js'

@@ -58,6 +58,8 @@ export function readYamlSource(
   } catch (err) {
     throw new ConfigFileError(file, (err as Error).message.split('\n')[0] ?? String(err))
   }
+  const expansion = yamlExpansionProblem(doc)
+  if (expansion !== undefined) throw new ConfigFileError(file, expansion)
   if (doc === undefined || doc === null) return { file, data: {} }
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ConfigFileError(file, 'the top level must be a mapping of option names to values')
@@ -71,6 +73,48 @@ export function readYamlSource(
  */
 // js-yaml exports its built-in types at runtime (`yaml.types`); @types/js-yaml does not declare them.
 const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] })
+
+/** The most values a YAML document may hold once its aliases are expanded (a config file has a few hundred). */
+export const MAX_YAML_VALUES = 100_000
+
+/**
+ * Why a parsed YAML document must be refused, or undefined. js-yaml returns an alias (`*name`) as the very object its
+ * anchor made, so nine aliases of nine aliases of ... cost nothing to parse but expand exponentially for whatever walks
+ * the tree (a 350-byte file reached 144 MB); and an anchor used inside itself makes a cycle. Counted per distinct
+ * object, so the check is linear in the file's size.
+ */
+export function yamlExpansionProblem(doc: unknown, limit = MAX_YAML_VALUES): string | undefined {
+  const sizes = new Map<object, number>()
+  const open = new Set<object>()
+  const size = (node: unknown): number => {
+    if (node === null || typeof node !== 'object') return 1
+    const known = sizes.get(node)
+    if (known !== undefined) return known
+    if (open.has(node)) throw new YamlExpansion('an alias (*name) is used inside its own anchor, so the value never ends')
+    open.add(node)
+    let total = 1
+    for (const child of Object.values(node)) {
+      total += size(child)
+      if (total > limit) {
+        throw new YamlExpansion(
+          `it expands to more than ${limit} values through YAML aliases (*name); write the values out or use fewer nested aliases`,
+        )
+      }
+    }
+    open.delete(node)
+    sizes.set(node, total)
+    return total
+  }
+  try {
+    size(doc)
+    return undefined
+  } catch (err) {
+    if (err instanceof YamlExpansion) return err.message
+    throw err
+  }
+}
+
+class YamlExpansion extends Error {}
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g
 

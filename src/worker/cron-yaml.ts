@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { CronExpressionParser } from 'cron-parser'
 import yaml from 'js-yaml'
+import { yamlExpansionProblem } from '../config/index.js'
 import { CronYamlError } from '../errors.js'
 import type { JobRegistry } from '../jobs/index.js'
 
@@ -48,6 +49,8 @@ export function parseCronYaml(text: string, file: string, check: CronYamlCheck =
   } catch (err) {
     throw new CronYamlError(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`)
   }
+  const expansion = yamlExpansionProblem(doc)
+  if (expansion !== undefined) throw new CronYamlError(`${file}: ${expansion}.`)
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new CronYamlError(`${file}: expected a mapping with "version: 1" and a "cron:" list.`)
   }

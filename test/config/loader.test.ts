@@ -418,3 +418,21 @@ t.test('YAML merge keys (<<: *anchor) work as in Ruby; dates stay strings', asyn
   const anchored = fixture(t, { config: { 'widget.yml': yml(['limits: &l { a: 1 }', 'name: x', '<<: { threads: 9 }']) } })
   t.equal(load({ cwd: anchored }).values.threads, 9, 'a top-level merge sets options')
 })
+
+t.test('YAML aliases that expand exponentially (or into themselves) are refused, naming the file', async (t) => {
+  // 9 aliases of 9 aliases, 8 levels deep: a few hundred bytes that would be 43 million values once walked.
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+  for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h']] as const) {
+    levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`)
+  }
+  const laughs = fixture(t, { config: { 'widget.yml': `${levels.join('\n')}\n` } })
+  const err = t.throws(() => load({ cwd: laughs })) as Error & { code: string }
+  t.equal(err.code, 'FASTIFY_AWS_CONFIG_FILE')
+  t.match(err.message, /Cannot read config file config\/widget\.yml: it expands to more than 100000 values through YAML aliases/)
+
+  const loop = fixture(t, { config: { 'widget.yml': 'tags: &t [a, *t]\n' } })
+  t.match(message(() => load({ cwd: loop })), /config\/widget\.yml: an alias \(\*name\) is used inside its own anchor/)
+
+  const fine = fixture(t, { config: { 'widget.yml': 'base: &b [x, y]\ntags: *b\n' } })
+  t.throws(() => load({ cwd: fine }), { message: /unknown key "base"/ }, 'ordinary aliases still reach validation')
+})

@@ -178,3 +178,10 @@ t.test('through the plugin over a socket: a task from cron.yaml runs', async (t)
   const a = await w.sqsd('', { 'x-aws-sqsd-taskname': 'HeartbeatJob', 'x-aws-sqsd-scheduled-at': '2026-11-29T21:05:00Z' })
   t.equal(a.text, 'Successfully ran periodic task HeartbeatJob.')
 })
+
+t.test('aliases that never end or expand without bound are refused', async (t) => {
+  t.match(problem('version: 1\ncron: &c [*c]\n'), /cron\.yaml: an alias \(\*name\) is used inside its own anchor/)
+  const levels = ['a: &a [x,x,x,x,x,x,x,x,x,x]']
+  for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']] as const) levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(',')}]`)
+  t.match(problem(`version: 1\n${levels.join('\n')}\ncron: []\n`), /expands to more than 100000 values/)
+})
