@@ -41,7 +41,11 @@ function shownDefault(s: OptionSpec<unknown>, key: string): string {
 export function configTable(spec: Spec, source: ConfigSource): string {
   const file = `config/${source.names[0]}.yml`
   const rows = [
-    `YAML: \`config/${source.names[0]}/<NODE_ENV>.yml\`, else \`${file}\`${source.envPrefix ? ` (or the file named by \`${source.envPrefix}CONFIG_FILE\`)` : ''}.`,
+    `YAML: \`config/${source.names[0]}/<NODE_ENV>.yml\`, else \`${file}\`${source.envPrefix ? ` (or the file named by \`${source.envPrefix}CONFIG_FILE\`)` : ''}.` +
+      source.names
+        .slice(1)
+        .map((other) => ` The name \`${other}\` is read the same way; files under both names are an error.`)
+        .join(''),
     '',
     '| YAML key | ENV | default | what it does |',
     '|---|---|---|---|',

@@ -42,7 +42,17 @@ export function readYamlSource(
       throw new ConfigFileError(show(path, cwd), `no such file (named by ${explicit.by}; fix the path or unset it)`)
     }
   } else {
-    path = yamlCandidates(names, cwd, nodeEnv).find((p) => existsSync(p))
+    // A part may be configured under two names (the Rails gem's and the seed's); a file under each is a conflict,
+    // not a silent preference, since the app and a Rails app beside it might each read the other one.
+    const found = names
+      .map((name) => yamlCandidates([name], cwd, nodeEnv).find((p) => existsSync(p)))
+      .filter((p): p is string => p !== undefined)
+    if (found.length > 1) {
+      throw new ConfigError(
+        `Both ${found.map((p) => show(p, cwd)).join(' and ')} exist: they are two names for the same settings. Keep one (merge the other into it).`,
+      )
+    }
+    path = found[0]
     if (path === undefined) return undefined
   }
   const file = show(path, cwd)

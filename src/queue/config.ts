@@ -3,8 +3,12 @@ import { ConfigError, UnknownQueueError } from '../errors.js'
 import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionInput } from '../config/index.js'
 import { parseQueueEntry, type QueueEntry } from './queue-entry.js'
 
-/** Where the queue's configuration lives: the same file and ENV names as Rails' aws-activejob-sqs. */
-export const queueConfigSource = { names: ['aws_active_job_sqs'], envPrefix: 'AWS_ACTIVE_JOB_SQS_' } as const
+/**
+ * Where the queue's configuration lives: the same file and ENV names as Rails' aws-activejob-sqs
+ * (`config/aws_active_job_sqs.yml`), or the name aws-sdk-rails' README gives (`config/aws_sqs_active_job.yml`);
+ * both present is an error.
+ */
+export const queueConfigSource = { names: ['aws_active_job_sqs', 'aws_sqs_active_job'], envPrefix: 'AWS_ACTIVE_JOB_SQS_' } as const
 
 /** SQS's largest message (body + attributes), in bytes. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576

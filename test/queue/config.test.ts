@@ -105,3 +105,22 @@ t.test('ENV for a queue whose YAML name has capitals or dashes overrides it inst
   t.same([...c.queues.keys()], ['Mail-Out'])
   t.equal(c.queue('Mail-Out').url, URL_F)
 })
+
+t.test("the seed's name config/aws_sqs_active_job.yml is read too (per environment first); both names at once is an error", async (t) => {
+  const seed = t.testdir({
+    config: {
+      'aws_sqs_active_job.yml': `queues:\n  default: ${URL_A}\n`,
+      aws_sqs_active_job: { 'production.yml': `queues:\n  default: ${URL_F}\n` },
+    },
+  })
+  t.equal(loadQueueConfig({ cwd: seed, env: {}, nodeEnv: 'test' }).queue('default').url, URL_A)
+  t.equal(loadQueueConfig({ cwd: seed, env: {}, nodeEnv: 'production' }).queue('default').url, URL_F)
+
+  const both = t.testdir({
+    config: { 'aws_active_job_sqs.yml': `queues:\n  default: ${URL_A}\n`, aws_sqs_active_job: { 'test.yml': `queues:\n  default: ${URL_F}\n` } },
+  })
+  t.throws(() => loadQueueConfig({ cwd: both, env: {}, nodeEnv: 'test' }), {
+    code: 'FASTIFY_AWS_CONFIG',
+    message: 'Both config/aws_active_job_sqs.yml and config/aws_sqs_active_job/test.yml exist: they are two names for the same settings. Keep one (merge the other into it).',
+  })
+})

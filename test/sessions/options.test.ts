@@ -58,6 +58,9 @@ t.test('YAML: the per-environment file first, and the older dynamo_db_session_st
 
   const old = t.testdir({ config: { 'dynamo_db_session_store.yml': 'table_name: older_name\n' } })
   t.equal(loadSessionSettings({}, { env: {}, cwd: old }).table_name, 'older_name')
+
+  const both = t.testdir({ config: { 'dynamo_db_session_store.yml': 'table_name: b\n', 'aws_dynamo_db_session_store.yml': 'table_name: a\n' } })
+  t.throws(() => loadSessionSettings({}, { env: {}, cwd: both }), { code: 'FASTIFY_AWS_CONFIG', message: /Both config\/aws_dynamo_db_session_store\.yml and config\/dynamo_db_session_store\.yml exist/ }, 'both names: an error, not a silent preference')
 })
 
 t.test('bad values are precise errors naming the source, the key and what was expected', async (t) => {
