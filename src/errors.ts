@@ -36,6 +36,8 @@ export const UnsupportedArgumentError = createError<'FASTIFY_AWS_UNSUPPORTED_ARG
   'FASTIFY_AWS_UNSUPPORTED_ARGUMENT',
   'Unsupported job argument: %s',
 )
+/** The module that should register an app's jobs (`poll --jobs`, the ready-made Lambda handler) cannot be imported or registers none. */
+export const JobsModuleError = createError<'FASTIFY_AWS_JOBS_MODULE', [string]>('FASTIFY_AWS_JOBS_MODULE', '%s')
 /** Thrown inside a job to end it as discarded (deleted, not retried), whatever its policy. */
 export const DiscardJobError = createError<'FASTIFY_AWS_DISCARD_JOB', [string]>(
   'FASTIFY_AWS_DISCARD_JOB',

@@ -37,3 +37,4 @@ export {
   type EnqueuedJob,
 } from './enqueue.js'
 export { silentLogger, type JobLogger } from './logger.js'
+export { loadJobsModule, REGISTER_EXPORTS, type LoadJobsModuleOptions } from './jobs-module.js'

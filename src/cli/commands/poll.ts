@@ -1,10 +1,7 @@
 // `fastify-aws poll`: runs jobs from the configured SQS queues until SIGINT/SIGTERM.
-import { existsSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { pino } from 'pino'
 import { CliUsageError } from '../../errors.js'
-import { JobRegistry } from '../../jobs/index.js'
+import { JobRegistry, loadJobsModule } from '../../jobs/index.js'
 import { Poller, stopOnSignals } from '../../poller/index.js'
 import { createSqsClient, loadQueueConfig } from '../../queue/index.js'
 import { intFlag, parseFlags } from '../args.js'
@@ -24,8 +21,9 @@ Options:
   --shutdown-timeout S     seconds running jobs get to finish when stopping (default 15)
   --jobs MODULE            module that registers the app's jobs: a path (relative to the current
                            directory) or package name whose default export, registerJobs or
-                           registerServiceJobs export takes a JobRegistry (default: the reference
-                           service's jobs, HelloJob and HeartbeatJob)
+                           registerServiceJobs export takes a JobRegistry, or that registers them in
+                           defaultRegistry on import (default: the reference service's jobs,
+                           HelloJob and HeartbeatJob)
   -h, --help               show this help
 
 Queues and defaults come from config/aws_active_job_sqs.yml (config/aws_active_job_sqs/<NODE_ENV>.yml
@@ -34,28 +32,20 @@ SQS endpoint, region and credentials: config/aws.yml or the SDK's own variables 
 AWS_ENDPOINT_URL_SQS, ...).
 `
 
-/** The function a --jobs module provides. */
-type RegisterJobs = (registry: JobRegistry) => unknown
-
-/** Imports the --jobs module and finds its register function. */
-async function loadJobs(spec: string | undefined, cwd: string): Promise<RegisterJobs> {
-  if (spec === undefined) return (await import('../../service/jobs.js')).registerServiceJobs
-  // A path (relative to the current directory) when such a file exists, else a package name.
-  const asPath = isAbsolute(spec) ? spec : resolve(cwd, spec)
-  const target = spec.startsWith('.') || isAbsolute(spec) || existsSync(asPath) ? pathToFileURL(asPath).href : spec
-  let mod: Record<string, unknown>
+/** The registry holding the --jobs module's jobs (default: the reference service's). */
+async function loadJobs(spec: string | undefined, cwd: string): Promise<JobRegistry> {
+  if (spec === undefined) {
+    const registry = new JobRegistry()
+    ;(await import('../../service/jobs.js')).registerServiceJobs(registry)
+    return registry
+  }
   try {
-    mod = (await import(target)) as Record<string, unknown>
+    return await loadJobsModule(spec, { cwd, namedBy: `--jobs ${spec}` })
   } catch (err) {
-    throw new CliUsageError(`--jobs ${spec}: cannot import it (${(err as Error).message}).`)
+    // A module that cannot serve is a usage error of this command (exit status 2), said in the loader's words.
+    if ((err as { code?: string }).code === 'FASTIFY_AWS_JOBS_MODULE') throw new CliUsageError((err as Error).message)
+    throw err
   }
-  for (const name of ['default', 'registerJobs', 'registerServiceJobs']) {
-    if (typeof mod[name] === 'function') return mod[name] as RegisterJobs
-  }
-  throw new CliUsageError(
-    `--jobs ${spec}: the module has no default export, registerJobs or registerServiceJobs function ` +
-      `(found: ${Object.keys(mod).join(', ') || 'no exports'}). Export a function (registry) => registry.register(MyJob, ...).`,
-  )
 }
 
 const command: Command = {
@@ -84,8 +74,7 @@ const command: Command = {
     }
     const shutdownTimeout = intFlag('shutdown-timeout', values['shutdown-timeout'], 0)
 
-    const registry = new JobRegistry()
-    await (await loadJobs(values.jobs, io.cwd))(registry)
+    const registry = await loadJobs(values.jobs, io.cwd)
     const logger = pino({ name: 'fastify-aws-poll' }, io.stdout as unknown as pino.DestinationStream)
     const config = loadQueueConfig({ env: io.env, cwd: io.cwd })
     for (const name of values.queue ?? []) config.queue(name)
