@@ -3,7 +3,7 @@
 // <!-- example:NAME --> markers; test/docs/readme.test.ts fails when the committed README differs.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { envName, type ConfigSource, type OptionSpec } from '../src/config/index.js'
+import { envNames, type ConfigSource, type OptionSpec } from '../src/config/index.js'
 import { awsConfigOptions, awsConfigSource } from '../src/aws/config.js'
 import { instrumentationOptions, instrumentationConfigSource } from '../src/aws/instrumentation-config.js'
 import { workerOptions, workerConfigSource } from '../src/worker/options.js'
@@ -52,9 +52,9 @@ export function configTable(spec: Spec, source: ConfigSource): string {
   ]
   for (const [key, s] of Object.entries(spec)) {
     if (s.kind === 'code') continue
-    const env = envName(source, key, s)
+    const env = envNames(source, key, s)
     rows.push(
-      `| ${s.yaml === false ? '—' : `\`${key}\``} | ${env ? `\`${env}\`` : '—'} | ${shownDefault(s, key)} | ${cell(s.description)} (${cell(s.expected)}) |`,
+      `| ${s.yaml === false ? '—' : `\`${key}\``} | ${env.length ? env.map((n) => `\`${n}\``).join(', ') : '—'} | ${shownDefault(s, key)} | ${cell(s.description)} (${cell(s.expected)}) |`,
     )
   }
   return rows.join('\n')

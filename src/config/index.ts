@@ -7,6 +7,7 @@ export { option, defineOptions, type OptionSpec, type OptionKind, type OptionVal
 export {
   loadConfig,
   envName,
+  envNames,
   type ConfigSource,
   type LoadConfigOptions,
   type LoadedConfig,

@@ -35,12 +35,20 @@ export interface LoadedConfig<S> {
   sources: Partial<Record<keyof S & string, ValueSource>>
   /** YAML data as read (after interpolation), for parts with nested sections of their own. */
   yaml: Readonly<Record<string, unknown>>
+  /** The environment name that picked the per-environment files (`nodeEnv`, else `NODE_ENV`, else `development`). */
+  nodeEnv: string
 }
 
 /** The ENV name of an option. */
 export function envName(source: ConfigSource, key: string, spec: OptionSpec<unknown>): string | undefined {
   if (spec.env === false) return undefined
   return source.envPrefix + (spec.env ?? key.toUpperCase())
+}
+
+/** Every ENV name an option is read from, in order: its own, then its `envAlso` names. */
+export function envNames(source: ConfigSource, key: string, spec: OptionSpec<unknown>): string[] {
+  const own = envName(source, key, spec)
+  return own === undefined ? [] : [own, ...(spec.envAlso ?? [])]
 }
 
 /**
@@ -92,7 +100,7 @@ export function loadConfig<S extends Record<string, OptionSpec<unknown>>>(
   const values: Record<string, unknown> = {}
   const sources: Record<string, ValueSource> = {}
   for (const [key, s] of Object.entries(spec)) {
-    const name = envName(source, key, s)
+    const name = envNames(source, key, s).find((n) => nonEmpty(env[n]) !== undefined)
     const envRaw = name === undefined ? undefined : nonEmpty(env[name])
     if (code[key] !== undefined) {
       values[key] = parseWith(s, code[key], () => `Option "${key}" given in code (${describe(code[key])})`)
@@ -113,6 +121,7 @@ export function loadConfig<S extends Record<string, OptionSpec<unknown>>>(
     file: yamlSource?.file,
     sources: sources as LoadedConfig<S>['sources'],
     yaml,
+    nodeEnv,
   }
 }
 

@@ -15,6 +15,11 @@ export interface OptionSpec<T> {
   readonly default?: T
   /** ENV name without the part's prefix; defaults to the key upper-cased. `false`: not settable from ENV. */
   readonly env?: string | false
+  /**
+   * Full ENV names read, in order, when the part's own name is unset: another tool's name for the same setting
+   * (`RAILS_MASTER_KEY`), so an app can share an environment with it.
+   */
+  readonly envAlso?: readonly string[]
   /** Not readable from YAML (secrets, functions, clients). */
   readonly yaml?: boolean
   /** For integers and numbers. */
@@ -36,7 +41,7 @@ export type OptionValues<S> = {
 /** Partial values as code may give them. */
 export type OptionInput<S> = { [K in keyof S]?: S[K] extends OptionSpec<infer T> ? T : never }
 
-type Common<T> = { description: string; env?: string | false; yaml?: boolean; default?: T }
+type Common<T> = { description: string; env?: string | false; envAlso?: readonly string[]; yaml?: boolean; default?: T }
 
 class Expected extends Error {}
 const fail = (what: string): never => {
@@ -172,6 +177,7 @@ function spec<T, D>(
     description: o.description,
     ...(o.default !== undefined ? { default: o.default as unknown as T } : {}),
     ...(o.env !== undefined ? { env: o.env } : {}),
+    ...(o.envAlso !== undefined ? { envAlso: o.envAlso } : {}),
     ...(o.yaml !== undefined ? { yaml: o.yaml } : {}),
     ...extra,
     expected,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { defineOptions, envName, interpolate, loadConfig, option } from '../../src/config/index.js'
+import { defineOptions, envName, envNames, interpolate, loadConfig, option } from '../../src/config/index.js'
 
 const source = { names: ['widget'], envPrefix: 'WIDGET_' } as const
 
@@ -23,6 +23,7 @@ const spec = defineOptions({
   }),
   secret: option.string({ description: 'not from YAML', yaml: false }),
   renamed: option.string({ description: 'own ENV name', env: 'OTHER_NAME' }),
+  shared: option.string({ description: 'also read from another tool\'s name', envAlso: ['OTHER_TOOL_SHARED'] }),
   codeOnly: option.string({ description: 'not from ENV', env: false }),
   client: option.code<{ send(): void }>({
     description: 'a client',
@@ -266,6 +267,25 @@ t.test('ENV names: prefix + upper-cased key, own name, or none', async (t) => {
   const cwd = fixture(t, {})
   t.equal(load({ cwd, env: { WIDGET_OTHER_NAME: 'o', WIDGET_RENAMED: 'no' } }).values.renamed, 'o')
   t.equal(load({ cwd, env: { WIDGET_CODEONLY: 'x' } }).values.codeOnly, undefined)
+})
+
+t.test("envAlso: another tool's ENV name is read when the part's own is unset", async (t) => {
+  t.same(envNames(source, 'shared', spec.shared), ['WIDGET_SHARED', 'OTHER_TOOL_SHARED'])
+  t.same(envNames(source, 'codeOnly', spec.codeOnly), [])
+  const cwd = fixture(t, { config: { 'widget.yml': 'shared: from-yaml\n' } })
+  t.equal(load({ cwd }).values.shared, 'from-yaml')
+  t.equal(load({ cwd, env: { OTHER_TOOL_SHARED: 'other' } }).values.shared, 'other', 'the other name beats YAML')
+  t.equal(load({ cwd, env: { OTHER_TOOL_SHARED: 'other', WIDGET_SHARED: 'own' } }).values.shared, 'own', 'our own name comes first')
+  t.equal(load({ cwd, env: { OTHER_TOOL_SHARED: 'other', WIDGET_SHARED: '' } }).values.shared, 'other', 'an empty own value is unset')
+  t.equal(load({ cwd, env: { OTHER_TOOL_SHARED: 'other' } }).sources.shared, 'env')
+  t.equal(load({ cwd, code: { shared: 'code' }, env: { OTHER_TOOL_SHARED: 'other' } }).values.shared, 'code')
+})
+
+t.test('the environment name that picked the files is returned', async (t) => {
+  const cwd = fixture(t, {})
+  t.equal(load({ cwd }).nodeEnv, 'development')
+  t.equal(load({ cwd, env: { NODE_ENV: 'production' } }).nodeEnv, 'production')
+  t.equal(load({ cwd, env: { NODE_ENV: 'production' }, nodeEnv: 'test' }).nodeEnv, 'test')
 })
 
 t.test('an empty ENV value counts as unset', async (t) => {
