@@ -223,6 +223,44 @@ export const SdkInstrumentationError = createError<'FASTIFY_AWS_SDK_INSTRUMENTAT
   'Cannot instrument AWS SDK operations: %s',
 )
 
+// ── credentials (Rails encrypted credentials) ─────────────────────────────────────────────
+// Messages name the file, where the key came from and the fix; never a key, a value or a line of the plaintext.
+/** The encrypted credentials file cannot be read: named explicitly but missing, unreadable, or absent for `show`. */
+export const CredentialsFileError = createError<'FASTIFY_AWS_CREDENTIALS_FILE', [string, string]>(
+  'FASTIFY_AWS_CREDENTIALS_FILE',
+  'Cannot read encrypted credentials %s: %s',
+)
+/** The encrypted credentials file exists but no key to decrypt it was found. */
+export const CredentialsKeyMissingError = createError<'FASTIFY_AWS_CREDENTIALS_KEY_MISSING', [string, string]>(
+  'FASTIFY_AWS_CREDENTIALS_KEY_MISSING',
+  'Cannot decrypt %s: no key. %s',
+)
+/** The key is not a Rails credentials key (32 hexadecimal characters). */
+export const CredentialsKeyError = createError<'FASTIFY_AWS_CREDENTIALS_KEY', [string, string]>(
+  'FASTIFY_AWS_CREDENTIALS_KEY',
+  'The key from %s is not a Rails credentials key: %s',
+)
+/** Decryption failed: the key is not the one the file was encrypted with, or the file was changed. */
+export const CredentialsDecryptError = createError<'FASTIFY_AWS_CREDENTIALS_DECRYPT', [string, string]>(
+  'FASTIFY_AWS_CREDENTIALS_DECRYPT',
+  'Cannot decrypt %s with the key from %s: the key is not the one this file was encrypted with, or the file was changed after it was written. Use the key it was made with (config/master.key, RAILS_MASTER_KEY), or restore the file from version control.',
+)
+/** The file is not in Rails' format, or its plaintext is not a Marshal-wrapped or JSON string. */
+export const CredentialsFormatError = createError<'FASTIFY_AWS_CREDENTIALS_FORMAT', [string, string]>(
+  'FASTIFY_AWS_CREDENTIALS_FORMAT',
+  '%s is not a Rails encrypted credentials file: %s',
+)
+/** The decrypted YAML is invalid, or its `aws` section is not what aws-sdk-rails reads. */
+export const CredentialsContentError = createError<'FASTIFY_AWS_CREDENTIALS_CONTENT', [string, string]>(
+  'FASTIFY_AWS_CREDENTIALS_CONTENT',
+  '%s: %s',
+)
+/** `fastify-aws credentials edit` could not open an editor, the editor failed, or the edit was not saved. */
+export const CredentialsEditError = createError<'FASTIFY_AWS_CREDENTIALS_EDIT', [string]>(
+  'FASTIFY_AWS_CREDENTIALS_EDIT',
+  '%s',
+)
+
 // ── cli ───────────────────────────────────────────────────────────────────────────────────
 /** A command-line flag or argument is missing or invalid. */
 export const CliUsageError = createError<'FASTIFY_AWS_CLI_USAGE', [string]>('FASTIFY_AWS_CLI_USAGE', '%s')

@@ -7,6 +7,18 @@ export interface AwsCredentials {
   accessKeyId: string
   secretAccessKey: string
   sessionToken?: string
+  /** The account the keys belong to (used by account-based endpoints). */
+  accountId?: string
+}
+
+/** Where Rails encrypted credentials are, when not at Rails' own paths (the code level of config/aws.yml's options). */
+export interface RailsCredentialsOptions {
+  /** The encrypted file (`credentials_file`); else `config/credentials/<NODE_ENV>.yml.enc` if present, else `config/credentials.yml.enc`. */
+  file?: string
+  /** Its key file (`credentials_key_file`); else the one beside the file (`master.key`, or `<NODE_ENV>.key`). */
+  keyFile?: string
+  /** The key itself, 32 hex characters (`master_key`); beats `FASTIFY_AWS_MASTER_KEY`, `RAILS_MASTER_KEY` and the key file. */
+  masterKey?: string
 }
 
 /** Credentials or a function resolving them (any SDK credential provider fits). */
@@ -28,6 +40,12 @@ export interface AwsClientOptions {
   maxAttempts?: number
   /** Any other client configuration, passed through unchanged (requestHandler, retryStrategy, ...). */
   clientConfig?: Record<string, unknown>
+  /**
+   * Rails encrypted credentials: `false` never reads them, an object says where they are. Read by
+   * `loadAwsClientOptions` (which every part calls) when no explicit credentials are given; `createAwsClient`
+   * itself reads no files.
+   */
+  railsCredentials?: boolean | RailsCredentialsOptions
 }
 
 /** A constructor of an SDK v3 client (SQSClient, DynamoDBClient, SESv2Client, ...). */

@@ -10,9 +10,17 @@ export {
   type AwsCredentials,
   type AwsCredentialsInput,
   type AwsClientConstructor,
+  type RailsCredentialsOptions,
 } from './client-factory.js'
 export { sdkLoggerFor, type SdkLogger, type SdkLogLevel, type PinoLike } from './logger-bridge.js'
-export { loadAwsClientOptions, awsConfigOptions, awsConfigSource } from './config.js'
+export { loadAwsClientOptions, loadRailsCredentialsLocation, awsConfigOptions, awsConfigSource } from './config.js'
+export {
+  awsCredentialsIn,
+  readRailsCredentials,
+  type RailsCredentialsDocument,
+  type RailsCredentialsLocation,
+} from './rails-credentials.js'
+export type { RailsSerializer } from './rails-encryption.js'
 export { VERSION } from './version.js'
 export {
   instrumentSdkOperations,
