@@ -14,4 +14,5 @@ export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   ['mail', async () => (await import('./commands/mail.js')).default],
   ['generate', async () => (await import('./commands/generate.js')).default],
   ['migrate', async () => (await import('./commands/migrate.js')).default],
+  ['credentials', async () => (await import('./commands/credentials.js')).default],
 ])
