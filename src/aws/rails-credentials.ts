@@ -32,16 +32,10 @@ export interface RailsCredentialsLocation {
   cwd: string
 }
 
-/** An opened credentials file. */
-export interface RailsCredentialsDocument {
-  location: RailsCredentialsLocation
-  /** The decrypted YAML text, as written. */
-  text: string
+/** An opened credentials file, its YAML read. */
+export interface RailsCredentialsDocument extends RailsCredentialsText {
   /** The YAML, parsed (an empty file is an empty mapping). */
   data: Record<string, unknown>
-  serializer: RailsSerializer
-  /** Where the key came from: a key file as shown, or an ENV name. */
-  keyFrom: string
 }
 
 /** Keys of the `aws:` section that aws-sdk-rails takes (the others are left to the app). */
@@ -112,12 +106,23 @@ export function keyHint(location: RailsCredentialsLocation): string {
   return `Put the key in ${location.keyFile} or set RAILS_MASTER_KEY (or FASTIFY_AWS_MASTER_KEY)`
 }
 
+/** A decrypted credentials file, before its YAML is read. */
+export interface RailsCredentialsText {
+  location: RailsCredentialsLocation
+  /** The decrypted YAML text, as written. */
+  text: string
+  serializer: RailsSerializer
+  /** Where the key came from: a key file as shown, or an ENV name. */
+  keyFrom: string
+}
+
 /**
- * Opens the credentials file. Undefined when the file does not exist and no option named it; every other
- * problem (a missing key while the file exists, a wrong key, a changed file, invalid YAML) throws an error naming
- * the file and the fix, never a value.
+ * Decrypts the credentials file. Undefined when the file does not exist and no option named it; every other
+ * problem (a missing key while the file exists, a wrong key, a changed file, a payload that is not a String)
+ * throws an error naming the file and the fix, never a value. The YAML is not read: `credentials edit` must open
+ * a file whose YAML is broken, to fix it.
  */
-export function readRailsCredentials(location: RailsCredentialsLocation): RailsCredentialsDocument | undefined {
+export function decryptRailsCredentials(location: RailsCredentialsLocation): RailsCredentialsText | undefined {
   if (!existsSync(location.path)) {
     if (location.namedBy === undefined) return undefined
     throw new CredentialsFileError(location.file, `no such file (named by ${location.namedBy}; fix the path or unset it)`)
@@ -140,7 +145,16 @@ export function readRailsCredentials(location: RailsCredentialsLocation): RailsC
     if (opened.kind === 'decrypt') throw new CredentialsDecryptError(location.file, key.from)
     throw new CredentialsFormatError(location.file, opened.reason)
   }
-  return { location, text: opened.text, data: parseCredentialsYaml(opened.text, location.file), serializer: opened.serializer, keyFrom: key.from }
+  return { location, text: opened.text, serializer: opened.serializer, keyFrom: key.from }
+}
+
+/**
+ * Decrypts the credentials file and reads its YAML ({@link decryptRailsCredentials}, then
+ * {@link parseCredentialsYaml}). Undefined when the file does not exist and no option named it.
+ */
+export function readRailsCredentials(location: RailsCredentialsLocation): RailsCredentialsDocument | undefined {
+  const decrypted = decryptRailsCredentials(location)
+  return decrypted && { ...decrypted, data: parseCredentialsYaml(decrypted.text, location.file) }
 }
 
 /**
