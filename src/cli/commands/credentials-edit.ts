@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
 import {
   awsCredentialsIn,
+  decryptRailsCredentials,
+  keyHint,
   parseCredentialsYaml,
   railsCredentialsKey,
-  readRailsCredentials,
   writeRailsCredentials,
   type RailsCredentialsLocation,
 } from '../../aws/rails-credentials.js'
 import { generateRailsKey, parseRailsKey } from '../../aws/rails-encryption.js'
-import { CredentialsEditError } from '../../errors.js'
+import { CredentialsEditError, CredentialsKeyMissingError } from '../../errors.js'
 import type { CommandIo } from '../command.js'
 import { credentialsTarget } from './credentials-target.js'
 
@@ -34,8 +35,16 @@ export async function runCredentialsEdit(io: CommandIo): Promise<number> {
   if (editor === undefined) {
     throw new CredentialsEditError(`No editor to open ${location.file} with: set EDITOR (or VISUAL), e.g. EDITOR="code --wait" fastify-aws credentials edit. Nothing was changed.`)
   }
-  const existing = existsSync(location.path) ? readRailsCredentials(location) : undefined
   const given = railsCredentialsKey(location)
+  if (given === undefined && existsSync(location.path)) {
+    // A new key would make the file unreadable for everyone who has the old one: never replace it silently.
+    throw new CredentialsKeyMissingError(
+      location.file,
+      `${keyHint(location)}. To start over without the old values instead, delete ${location.file} and run fastify-aws credentials edit again.`,
+    )
+  }
+  // Decrypted without reading the YAML: a file whose YAML is broken is opened to be fixed.
+  const existing = existsSync(location.path) ? decryptRailsCredentials(location) : undefined
   const newKey = given === undefined ? generateRailsKey() : undefined
   const key = given?.key ?? (parseRailsKey(newKey!) as { ok: true; key: Buffer }).key
 

@@ -1,6 +1,6 @@
 // `fastify-aws credentials show [--reveal]`: the decrypted YAML, values masked unless asked for.
 import { existsSync } from 'node:fs'
-import { readRailsCredentials } from '../../aws/rails-credentials.js'
+import { decryptRailsCredentials, parseCredentialsYaml } from '../../aws/rails-credentials.js'
 import { CredentialsFileError } from '../../errors.js'
 import type { CommandIo } from '../command.js'
 import { credentialsTarget } from './credentials-target.js'
@@ -10,15 +10,17 @@ const MASK = '********'
 /** Prints the credentials: the structure with masked values, or (`--reveal`) the YAML text as written. */
 export async function runCredentialsShow(io: CommandIo): Promise<number> {
   const { location, flags } = credentialsTarget(io, { reveal: { type: 'boolean' } })
-  const document = existsSync(location.path) ? readRailsCredentials(location) : undefined
+  const document = existsSync(location.path) ? decryptRailsCredentials(location) : undefined
   if (document === undefined) {
     throw new CredentialsFileError(location.file, 'no such file; create it with fastify-aws credentials edit')
   }
+  // As written, like rails credentials:show, even when the YAML is broken; masking needs it parsed.
   if (flags.reveal) {
     io.stdout.write(document.text.endsWith('\n') || document.text === '' ? document.text : `${document.text}\n`)
     return 0
   }
-  const lines = [`# ${location.file} (key from ${document.keyFrom}); values masked, --reveal shows them`, ...masked(document.data, '')]
+  const data = parseCredentialsYaml(document.text, location.file)
+  const lines = [`# ${location.file} (key from ${document.keyFrom}); values masked, --reveal shows them`, ...masked(data, '')]
   io.stdout.write(`${lines.join('\n')}\n`)
   return 0
 }
