@@ -1,6 +1,6 @@
 // Real AWS stand-ins for tests: each starts on 127.0.0.1 with a random port and is stopped by the test.
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
 
 /** Credentials and region every test client uses against an emulator. */
 export const testAws = {
@@ -15,10 +15,12 @@ export interface RunningEmulator {
   close(): Promise<void>
 }
 
-/** SQS: fauxqs 1.9.2 in-process (quiet, loopback only). */
-export async function startSqs(): Promise<RunningEmulator> {
+/** SQS: fauxqs 1.9.2 in-process (quiet, loopback only). `onRequest` sees every request as it arrives (headers, URL). */
+export async function startSqs(options: { onRequest?: (request: IncomingMessage) => void } = {}): Promise<RunningEmulator> {
   const { buildApp } = await import('fauxqs')
   const app = buildApp({ logger: false })
+  const onRequest = options.onRequest
+  if (onRequest) app.addHook('onRequest', async (request) => onRequest(request.raw))
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as AddressInfo).port
   return { endpoint: `http://127.0.0.1:${port}`, port, close: () => app.close() }
