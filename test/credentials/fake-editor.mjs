@@ -12,5 +12,7 @@ appendFileSync(
     content: readFileSync(file, 'utf8'),
   })}\n`,
 )
+// Stay open like a real editor until a signal ends the process.
+if (process.env.FAKE_EDITOR_WAIT) setInterval(() => {}, 1000)
 if (process.env.FAKE_EDITOR_WRITE !== undefined) writeFileSync(file, process.env.FAKE_EDITOR_WRITE)
 process.exitCode = Number(process.env.FAKE_EDITOR_EXIT ?? 0)

@@ -75,7 +75,7 @@ export interface EditorVisit {
  * `$EDITOR` for `credentials edit` tests: a Node script that records what it was given, then writes `write` into the
  * file (when given) and exits with `exit` (default 0). Returns the ENV to run the CLI with and the visits read back.
  */
-export function scriptedEditor(t: Test, o: { write?: string; exit?: number } = {}): { env: Record<string, string>; visits(): EditorVisit[]; tmp: string } {
+export function scriptedEditor(t: Test, o: { write?: string; exit?: number; wait?: boolean } = {}): { env: Record<string, string>; visits(): EditorVisit[]; tmp: string } {
   const dir = project(t)
   const tmp = join(dir, 'tmp')
   mkdirSync(tmp)
@@ -87,6 +87,7 @@ export function scriptedEditor(t: Test, o: { write?: string; exit?: number } = {
     TMPDIR: tmp,
     ...(o.write !== undefined ? { FAKE_EDITOR_WRITE: o.write } : {}),
     ...(o.exit !== undefined ? { FAKE_EDITOR_EXIT: String(o.exit) } : {}),
+    ...(o.wait ? { FAKE_EDITOR_WAIT: '1' } : {}),
   }
   const visits = (): EditorVisit[] => {
     try {

@@ -57,22 +57,22 @@ export async function runCredentialsEdit(io: CommandIo): Promise<number> {
   }
   if (existing !== undefined && after === existing.text) {
     io.stdout.write(`No changes: ${location.file} left as it was.\n`)
-    return 0
+  } else {
+    mkdirSync(dirname(location.path), { recursive: true })
+    if (newKey !== undefined) {
+      mkdirSync(dirname(location.keyPath), { recursive: true })
+      // 'wx': never replace a key file that appeared meanwhile (another file may be encrypted with it).
+      writeFileSync(location.keyPath, newKey, { mode: 0o600, flag: 'wx' })
+    }
+    writeRailsCredentials(location, key, after, existing?.serializer ?? 'marshal')
+    io.stdout.write(`${location.file}: encrypted and saved.\n`)
+    if (newKey !== undefined) {
+      io.stdout.write(
+        `Created ${location.keyFile}, the key of ${location.file}: keep it safe and out of version control (without it the file cannot be read); give it to deployments as RAILS_MASTER_KEY.\n`,
+      )
+    }
   }
-
-  mkdirSync(dirname(location.path), { recursive: true })
-  if (newKey !== undefined) {
-    mkdirSync(dirname(location.keyPath), { recursive: true })
-    // 'wx': never replace a key file that appeared meanwhile (another file may be encrypted with it).
-    writeFileSync(location.keyPath, newKey, { mode: 0o600, flag: 'wx' })
-  }
-  writeRailsCredentials(location, key, after, existing?.serializer ?? 'marshal')
-  io.stdout.write(`${location.file}: encrypted and saved.\n`)
-  if (newKey !== undefined) {
-    io.stdout.write(
-      `Created ${location.keyFile}, the key of ${location.file}: keep it safe and out of version control (without it the file cannot be read); give it to deployments as RAILS_MASTER_KEY.\n`,
-    )
-  }
+  // A key file that exists must never be committed, whoever made it.
   if (location.masterKey === undefined) {
     const ignored = ignoreKeyFile(location)
     if (ignored !== undefined) io.stdout.write(`${ignored}\n`)
@@ -102,7 +102,8 @@ async function editInTemporaryFile(text: string, name: string, editor: string, i
  */
 function runEditor(editor: string, file: string, io: CommandIo): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'fastify-aws', file], { stdio: 'inherit', env: io.env, cwd: io.cwd })
+    // exec: the shell becomes the editor, so a forwarded signal reaches the editor itself, not a shell that leaves it running.
+    const child = spawn('/bin/sh', ['-c', `exec ${editor} "$1"`, 'fastify-aws', file], { stdio: 'inherit', env: io.env, cwd: io.cwd })
     const ignore = (): void => {}
     const forward = (signal: NodeJS.Signals): void => {
       child.kill(signal)
