@@ -14,14 +14,14 @@ export const awsConfigOptions = defineOptions({
   session_token: option.string({ description: 'Session token for temporary credentials', env: false }),
   account_id: option.string({ description: 'AWS account id of the static keys (account-based endpoints)', env: false }),
   rails_credentials: option.boolean({
-    description: 'Read aws.access_key_id and aws.secret_access_key from Rails encrypted credentials when the file exists',
+    description: 'Take the keys under `aws:` of Rails encrypted credentials when the file exists (see Credentials)',
     default: true,
   }),
   credentials_file: option.string({
-    description: 'Encrypted credentials file (else config/credentials/<NODE_ENV>.yml.enc if present, else config/credentials.yml.enc)',
+    description: 'Encrypted credentials file (else `config/credentials/<NODE_ENV>.yml.enc` if present, else `config/credentials.yml.enc`)',
   }),
   credentials_key_file: option.string({
-    description: 'Key file of the encrypted credentials (else the one beside the file: master.key, or <NODE_ENV>.key)',
+    description: 'Key file of the encrypted credentials (else the one beside the file: `master.key`, or `<NODE_ENV>.key`)',
   }),
   master_key: option.string({
     description: 'Key of the encrypted credentials (32 hex characters); beats the key file. Never in YAML',

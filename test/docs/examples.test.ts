@@ -4,11 +4,15 @@
 import { ScanCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { GetQueueAttributesCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { lambdaRecord } from '../helpers/lambda-event.js'
 import { request } from 'undici'
 import type { SqsEvent, SqsRecord } from '../../src/lambda/index.js'
 import { createSessionTable } from '../../src/sessions/index.js'
+import { generateRailsKey, sealRailsMessage } from '../../src/aws/rails-encryption.js'
 import { freePort, startDynalite, startSes, testAws } from '../helpers/emulators.js'
 import { startSqsFixture } from '../queue/sqs-fixture.js'
 
@@ -278,4 +282,18 @@ t.test('example record-forum: migrate, save, find + change, query the index, a v
   const client = new DynamoDBClient({ ...testAws, endpoint: dynamodb.endpoint })
   t.teardown(() => client.destroy())
   t.same((await client.send(new ScanCommand({ TableName: 'Forum' }))).Items, [], 'the post was deleted at the end')
+})
+
+t.test('example credentials: the keys of an encrypted credentials file beat AWS_ACCESS_KEY_ID', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-example-credentials-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const key = generateRailsKey()
+  const file = join(dir, 'credentials.yml.enc')
+  writeFileSync(file, sealRailsMessage('aws:\n  access_key_id: AKIDFROMRAILS\n  secret_access_key: rails-secret\n', Buffer.from(key, 'hex')))
+  // exampleEnv also sets AWS_ACCESS_KEY_ID, which the encrypted file beats.
+  const example = runExample(t, 'examples/credentials.ts', { FASTIFY_AWS_CREDENTIALS_FILE: file, RAILS_MASTER_KEY: key })
+  await exitsCleanly(t, example)
+  t.match(example.output(), /^signing as AKIDFROMRAILS$/m)
+  t.match(example.output(), /^\d+ queues$/m, 'the signed request was answered')
+  t.notMatch(example.output(), /rails-secret/)
 })
