@@ -1,7 +1,7 @@
 // Interop with real Rails code (Debian's ruby-activesupport, ActiveSupport::EncryptedConfiguration): files Ruby
 // writes are read here, files written here are read by Ruby, as aws-sdk-rails reads them (`credentials[:aws]`).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import t from 'tap'
 import { loadAwsClientOptions } from '../../src/aws/index.js'
 import { runCli } from '../helpers/cli.js'
@@ -30,6 +30,15 @@ File.binwrite(ARGV[0], e.encrypt_and_sign(STDIN.read))`
 const RUBY_READ_JSON = `key = ENV["RAILS_MASTER_KEY"] || File.binread(ARGV[1]).strip
 e = ActiveSupport::MessageEncryptor.new([key].pack("H*"), cipher: "aes-128-gcm", serializer: JSON)
 print e.decrypt_and_verify(File.binread(ARGV[0]))`
+
+/** Ruby generates a key into `keyFile` and runs `script` (RUBY_WRITE or RUBY_WRITE_JSON) to encrypt `yaml` into `file`. */
+async function rubyWrites(cwd: string, script: string, file: string, keyFile: string, yaml: string): Promise<string> {
+  const key = await ruby(RUBY_KEY)
+  mkdirSync(dirname(join(cwd, file)), { recursive: true }) // EncryptedFile does not make directories
+  writeFileSync(join(cwd, keyFile), key)
+  await ruby(script, { cwd, args: [file, keyFile], input: yaml })
+  return key
+}
 
 const rubyReads = async (cwd: string, file: string, keyFile: string, env: Record<string, string> = {}) =>
   JSON.parse(await ruby(RUBY_AWS, { cwd, args: [file, keyFile], env })) as { aws: Record<string, string>; text: string }
@@ -90,14 +99,7 @@ t.test('edit a Rails-made file: Ruby reads the result with the same key', { skip
 
 t.test('per-environment files made by Ruby: config/credentials/<env>.yml.enc with <env>.key, chosen by NODE_ENV', { skip }, async (t) => {
   const cwd = projectWithFixture(t)
-  mkdirSync(join(cwd, 'config/credentials'))
-  const key = await ruby(RUBY_KEY)
-  writeFileSync(join(cwd, 'config/credentials/production.key'), key)
-  await ruby(RUBY_WRITE, {
-    cwd,
-    args: ['config/credentials/production.yml.enc', 'config/credentials/production.key'],
-    input: 'aws:\n  access_key_id: AKIDPRODUCTION\n  secret_access_key: p\n',
-  })
+  await rubyWrites(cwd, RUBY_WRITE, 'config/credentials/production.yml.enc', 'config/credentials/production.key', 'aws:\n  access_key_id: AKIDPRODUCTION\n  secret_access_key: p\n')
   t.match(loadAwsClientOptions({}, { cwd, env: { NODE_ENV: 'production' } }).credentials, { accessKeyId: 'AKIDPRODUCTION' })
   t.match(loadAwsClientOptions({}, { cwd, env: { NODE_ENV: 'development' } }).credentials, { accessKeyId: fixture.accessKeyId })
 
@@ -111,10 +113,7 @@ t.test('per-environment files made by Ruby: config/credentials/<env>.yml.enc wit
 
 t.test('the JSON variant both ways: written by Ruby with a JSON serializer, read here; edited here, read by Ruby', { skip }, async (t) => {
   const cwd = project(t)
-  mkdirSync(join(cwd, 'config'))
-  const key = await ruby(RUBY_KEY)
-  writeFileSync(join(cwd, 'config/master.key'), key)
-  await ruby(RUBY_WRITE_JSON, { cwd, args: ['config/credentials.yml.enc', 'config/master.key'], input: YAML })
+  await rubyWrites(cwd, RUBY_WRITE_JSON, 'config/credentials.yml.enc', 'config/master.key', YAML)
   t.match(loadAwsClientOptions({}, { cwd, env: {} }).credentials, { accessKeyId: 'AKIDFROMRUBY', accountId: '123456789012' })
   const edited = YAML.replace('AKIDFROMRUBY', 'AKIDJSONEDIT')
   const editor = scriptedEditor(t, { write: edited })
