@@ -234,3 +234,21 @@ t.test('edit stopped by a signal (SIGTERM to the CLI, Ctrl-C to the terminal) re
     t.equal(readFileSync(join(cwd, 'config/credentials.yml.enc'), 'utf8'), before, `${how}: the file is unchanged`)
   }
 })
+
+t.test('a file whose YAML is broken: start-up refuses it, show --reveal prints it, edit opens it to be fixed', async (t) => {
+  const cwd = project(t)
+  const key = newKey()
+  const broken = 'aws:\n  access_key_id: AKIDFIXED\n   secret_access_key: f\n'
+  writeEncrypted(cwd, 'config/credentials.yml.enc', broken, key, { keyFile: 'config/master.key' })
+  t.throws(() => loadAwsClientOptions({}, { cwd, env: {} }), { code: 'FASTIFY_AWS_CREDENTIALS_CONTENT' })
+  const masked = await runCli(['credentials', 'show'], {}, cwd)
+  t.equal(masked.code, 1)
+  t.match(masked.err, /its decrypted YAML is invalid at line 3.*Fix it with fastify-aws credentials edit\. \[FASTIFY_AWS_CREDENTIALS_CONTENT\]/)
+  t.equal((await runCli(['credentials', 'show', '--reveal'], {}, cwd)).out, broken, '--reveal prints it as written')
+  const fixed = 'aws:\n  access_key_id: AKIDFIXED\n  secret_access_key: f\n'
+  const editor = scriptedEditor(t, { write: fixed })
+  const r = await runCli(['credentials', 'edit'], editor.env, cwd)
+  t.equal(r.code, 0, r.err)
+  t.equal(editor.visits()[0]!.content, broken, 'the editor got the broken text to fix')
+  t.match(loadAwsClientOptions({}, { cwd, env: {} }).credentials, { accessKeyId: 'AKIDFIXED' })
+})
