@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import yaml from 'js-yaml'
+import { yamlExpansionProblem } from '../config/index.js'
 import {
   CredentialsContentError,
   CredentialsDecryptError,
@@ -173,6 +174,9 @@ export function parseCredentialsYaml(text: string, file: string): Record<string,
     throw new CredentialsContentError(file, `its decrypted YAML is invalid${at}: ${reason}. Fix it with fastify-aws credentials edit.`)
   }
   if (doc === undefined || doc === null) return {}
+  // Aliases of aliases expand exponentially (or, inside their own anchor, forever) for whatever walks the data.
+  const problem = yamlExpansionProblem(doc)
+  if (problem !== undefined) throw new CredentialsContentError(file, `its decrypted YAML is refused: ${problem}. Fix it with fastify-aws credentials edit.`)
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new CredentialsContentError(file, `its decrypted YAML is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a mapping of names to values. Fix it with fastify-aws credentials edit.`)
   }

@@ -185,6 +185,8 @@ t.test('the aws section: what aws-sdk-rails takes, and clear errors for what it 
     ['- hunter2\n', /its decrypted YAML is a list, not a mapping/],
     ['aws:\n  access_key_id: AKID\n   secret_access_key: hunter2\n', /its decrypted YAML is invalid at line 3, column \d+: bad indentation of a mapping entry\. Fix it with fastify-aws credentials edit\./],
     ['aws: *hunter2\n', /its decrypted YAML is invalid at line 1, column \d+: unidentified alias\./],
+    ['a: &a [*a]\naws:\n  access_key_id: hunter2\n', /its decrypted YAML is refused: an alias \(\*name\) is used inside its own anchor/],
+    [`a0: &a0 [hunter2, hunter2, hunter2, hunter2, hunter2, hunter2, hunter2, hunter2, hunter2]\n${Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`).join('\n')}\n`, /refused: it expands to more than 100000 values through YAML aliases/],
   ]
   for (const [yaml, message] of cases) {
     const err = failure(t, () => load(with_(yaml)), ['hunter2', '12345'])
