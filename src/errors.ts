@@ -222,6 +222,11 @@ export const SdkInstrumentationError = createError<'FASTIFY_AWS_SDK_INSTRUMENTAT
   'FASTIFY_AWS_SDK_INSTRUMENTATION',
   'Cannot instrument AWS SDK operations: %s',
 )
+/** No AWS region was found for a client (nothing in code, config/aws.yml, AWS_REGION, the profile or instance metadata). */
+export const AwsRegionMissingError = createError<'FASTIFY_AWS_REGION_MISSING', [string, { cause: unknown }?]>(
+  'FASTIFY_AWS_REGION_MISSING',
+  'The AWS region is missing for %s: set AWS_REGION, pass --region to the command, or add "region:" to config/aws.yml.',
+)
 
 // ── credentials (Rails encrypted credentials) ─────────────────────────────────────────────
 // Messages name the file, where the key came from and the fix; never a key, a value or a line of the plaintext.

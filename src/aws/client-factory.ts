@@ -1,4 +1,5 @@
 // Builds AWS SDK v3 clients the same way for every part: region, endpoint, credentials, logging, user agent.
+import { AwsRegionMissingError } from '../errors.js'
 import { VERSION } from './version.js'
 import { sdkLoggerFor, type PinoLike, type SdkLogLevel } from './logger-bridge.js'
 
@@ -72,7 +73,29 @@ export function createAwsClient<C, Config extends object>(
   if (options.credentials !== undefined) config.credentials = options.credentials
   if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts
   if (options.logger !== undefined) config.logger = sdkLoggerFor(options.logger, options.logLevel ?? 'info', component)
-  return new Client(config as Config)
+  const client = new Client(config as Config)
+  if (options.region === undefined) explainMissingRegion(client, component)
+  return client
+}
+
+/** The SDK's bare "Region is missing" (thrown at the first call) becomes an error that says where to set one. */
+function explainMissingRegion(client: unknown, component: string): void {
+  const stack = (client as { middlewareStack?: { add(middleware: unknown, options: object): void } }).middlewareStack
+  stack?.add(
+    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      try {
+        return await next(args)
+      } catch (err) {
+        if (err instanceof Error && err.message === 'Region is missing') throw new AwsRegionMissingError(`${clientName(client)} (${component})`, { cause: err })
+        throw err
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'fastifyAwsMissingRegion' },
+  )
+}
+
+function clientName(client: unknown): string {
+  return (client as { constructor?: { name?: string } }).constructor?.name?.replace(/Client$/, '') || 'AWS'
 }
 
 /**

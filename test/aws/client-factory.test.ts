@@ -136,6 +136,24 @@ t.test('unset options are left to the SDK: AWS_REGION and AWS_ENDPOINT_URL_SQS w
   t.match(sqs.requests[0]!.headers.authorization, /\/ap-south-1\/sqs\//)
 })
 
+t.test('no region anywhere: the first call fails with an error that says where to set one', async (t) => {
+  const sqs = await sqsStandIn(t)
+  const none = join(mkdtempSync(join(tmpdir(), 'fastify-aws-noregion-')), 'none')
+  withEnv(t, { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_PROFILE: undefined, AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none, AWS_EC2_METADATA_DISABLED: 'true' })
+  const client = createAwsClient(SQSClient, { credentials: creds, endpoint: sqs.endpoint }, 'poller')
+  t.teardown(() => client.destroy())
+  const err = (await client.send(new GetQueueUrlCommand({ QueueName: 'jobs' })).catch((e: unknown) => e)) as Error & { code?: string; cause?: Error }
+  t.equal(err.code, 'FASTIFY_AWS_REGION_MISSING')
+  t.equal(err.message, 'The AWS region is missing for SQS (poller): set AWS_REGION, pass --region to the command, or add "region:" to config/aws.yml.')
+  t.equal(err.cause?.message, 'Region is missing', "the SDK's own error is the cause")
+  t.equal(sqs.requests.length, 0)
+
+  const given = createAwsClient(SQSClient, { credentials: creds, endpoint: sqs.endpoint, region: 'eu-west-1' }, 'poller')
+  t.teardown(() => given.destroy())
+  await given.send(new GetQueueUrlCommand({ QueueName: 'jobs' }))
+  t.equal(sqs.requests.length, 1, 'a client with a region is untouched')
+})
+
 t.test('clientConfig is passed through; explicit options win over it', async (t) => {
   const client = createAwsClient(SQSClient, { region: 'eu-central-1', clientConfig: { region: 'us-east-1', useQueueUrlAsEndpoint: false } })
   t.teardown(() => client.destroy())
