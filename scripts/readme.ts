@@ -10,7 +10,7 @@ import { workerOptions, workerConfigSource } from '../src/worker/options.js'
 import { queueOptions, queueConfigSource } from '../src/queue/config.js'
 import { sessionOptions, sessionConfigSource } from '../src/sessions/options.js'
 import { mailConfigOptions, mailConfigSource } from '../src/mail/config.js'
-import { sqsdOptions, sqsdConfigSource } from '../src/dev/options.js'
+import { sqsdOptions, sqsdConfigSource } from '../src/sqsd/options.js'
 import { devOptions, devConfigSource } from '../src/dev/dev-options.js'
 
 type Spec = Record<string, OptionSpec<unknown>>

@@ -14,3 +14,4 @@ export {
   type ValueSource,
 } from './loader.js'
 export { interpolate, yamlExpansionProblem, MAX_YAML_VALUES } from './yaml-file.js'
+export { loadCronYaml, parseCronYaml, nextFireTime, scheduleProblem, type CronEntry, type CronYamlCheck } from './cron-yaml.js'

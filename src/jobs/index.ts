@@ -38,3 +38,4 @@ export {
 } from './enqueue.js'
 export { silentLogger, type JobLogger } from './logger.js'
 export { loadJobsModule, REGISTER_EXPORTS, type LoadJobsModuleOptions } from './jobs-module.js'
+export { listenForStop, REPEATED_SIGNAL_WINDOW_MS, type StopListener } from './shutdown.js'

@@ -1,9 +1,9 @@
 // The Lambda handler for SQS triggers: runs each record's job with the shared runner, reports partial failures.
-import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs'
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import type { AwsClientOptions } from '../aws/index.js'
 import { LambdaEventError } from '../errors.js'
 import { defaultRegistry, performJob, prepareJob, silentLogger, type JobLogger, type JobRegistry, type JobRun } from '../jobs/index.js'
-import { createSqsClient, MAX_DELAY_SECONDS, remainingDelaySeconds } from '../queue/index.js'
+import { createSqsClient, remainingDelaySeconds, sendBackToWait } from '../sqs/index.js'
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from './event.js'
 import { deliveryOfRecord, queueOfRecord, type RecordQueue } from './record.js'
 
@@ -84,7 +84,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaS
     }
     if (!queue.fifo) {
       const remaining = remainingDelaySeconds(prepared.envelope.scheduled_at, now())
-      if (remaining > 0) return sendBackToWait(record, queue, remaining)
+      if (remaining > 0) return delayRecord(record, queue, remaining)
     }
     const run = await performJob(prepared, { logger, delivery: deliveryOfRecord(record, queue) })
     if (run.outcome === 'succeeded' || run.outcome === 'discarded') return 'done'
@@ -108,16 +108,9 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaS
     return action === 'delete' ? 'done' : 'failed'
   }
 
-  async function sendBackToWait(record: SqsRecord, queue: RecordQueue, remaining: number): Promise<RecordOutcome> {
+  async function delayRecord(record: SqsRecord, queue: RecordQueue, remaining: number): Promise<RecordOutcome> {
     try {
-      await sqs().send(
-        new SendMessageCommand({
-          QueueUrl: await urlOf(queue),
-          MessageBody: record.body,
-          MessageAttributes: sdkAttributes(record),
-          DelaySeconds: Math.min(remaining, MAX_DELAY_SECONDS),
-        }),
-      )
+      await sendBackToWait(sqs(), await urlOf(queue), { body: record.body, attributes: record.messageAttributes }, remaining)
       logger.info({ message_id: record.messageId, remaining_s: remaining }, 'Job arrived before its scheduled_at; sent back to wait')
       return 'done'
     } catch (error) {
@@ -178,13 +171,4 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaS
       return 'failed'
     }
   }
-}
-
-function sdkAttributes(record: SqsRecord): Record<string, MessageAttributeValue> {
-  const out: Record<string, MessageAttributeValue> = {}
-  for (const [k, v] of Object.entries(record.messageAttributes ?? {})) {
-    if (typeof v.stringValue === 'string') out[k] = { DataType: v.dataType, StringValue: v.stringValue }
-    else if (typeof v.binaryValue === 'string') out[k] = { DataType: v.dataType, BinaryValue: Buffer.from(v.binaryValue, 'base64') }
-  }
-  return out
 }

@@ -9,5 +9,4 @@ export { type PollerOptions, type PermanentFailureHandler, type PermanentFailure
 export { type PollerEvents, type FailedEvent, type DelayedEvent } from './events.js'
 export { type ReceivedMessage, deliveryOf } from './received.js'
 export { stopOnSignals } from './signals.js'
-export { FAILURE_ATTRIBUTE } from './resend.js'
-export { readQueueInfo, type QueueInfo } from './queue-info.js'
+export { FAILURE_ATTRIBUTE, readQueueInfo, type QueueInfo } from '../sqs/index.js'

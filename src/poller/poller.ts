@@ -3,14 +3,11 @@ import { EventEmitter } from 'node:events'
 import { ReceiveMessageCommand, type Message, type ReceiveMessageCommandInput, type SQSClient } from '@aws-sdk/client-sqs'
 import { PollerConfigError } from '../errors.js'
 import { defaultRegistry, performJob, prepareJob, silentLogger, type JobLogger, type JobRegistry, type JobRun, type PreparedJob } from '../jobs/index.js'
-import { createSqsClient, loadQueueConfig, remainingDelaySeconds, type QueueConfig, type QueueSettings } from '../queue/index.js'
-import { moveToDeadLetter, resendLater } from './resend.js'
+import { loadQueueConfig, type QueueConfig, type QueueSettings } from '../queue/index.js'
+import { createSqsClient, moveToDeadLetter, QueueWrites, readQueueInfo, remainingDelaySeconds, sendBackToWait, Slots, type QueueInfo } from '../sqs/index.js'
 import type { PollerEvents } from './events.js'
 import type { PermanentFailureAction, PermanentFailureHandler, PollerOptions } from './options.js'
-import { readQueueInfo, type QueueInfo } from './queue-info.js'
 import { deliveryOf, receivedMessage, type ReceivedMessage } from './received.js'
-import { Slots } from '../queue/slots.js'
-import { QueueWrites } from './sqs-calls.js'
 import { sqsFailure } from './sqs-failure.js'
 
 /** One polled queue at run time. */
@@ -450,7 +447,7 @@ export class Poller extends EventEmitter<PollerEvents> {
   /** An early job (scheduled more than 900 s ahead): send a copy that waits, then delete this one. */
   async #delay(q: PolledQueue, m: ReceivedMessage, prepared: PreparedJob, remaining: number): Promise<boolean> {
     try {
-      await resendLater(this.client, q.settings.url, m, remaining)
+      await sendBackToWait(this.client, q.settings.url, { body: m.body, attributes: m.raw.MessageAttributes }, remaining)
     } catch (error) {
       this.#error(sqsFailure('SendMessage (re-schedule)', q.settings.name, error))
       return false
@@ -464,7 +461,7 @@ export class Poller extends EventEmitter<PollerEvents> {
 
   async #deadLetter(q: PolledQueue, m: ReceivedMessage, error: Error, run?: JobRun, permanent = false): Promise<void> {
     try {
-      await moveToDeadLetter(this.client, q.info.deadLetter!.url, m, error)
+      await moveToDeadLetter(this.client, q.info.deadLetter!.url, { body: m.body, attributes: m.raw.MessageAttributes, messageId: m.messageId, groupId: m.groupId }, error)
     } catch (sendFailure) {
       this.#error(sqsFailure('SendMessage (dead-letter)', q.settings.name, sendFailure))
       this.emit('failed', { message: m, error, ...(run ? { run } : {}), permanent, action: 'left' })

@@ -2,7 +2,8 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs'
 import { SQS_MAX_MESSAGE_BYTES } from './config.js'
 import type { OutgoingMessage } from './message.js'
-import { entryError, isRetryableSqsError, sendError } from './sqs-errors.js'
+import { isRetryableSqsError } from '../sqs/index.js'
+import { entryError, sendError } from './send-errors.js'
 
 /** The fate of one message of a batch send. */
 export type SendOutcome = { ok: true; messageId: string } | { ok: false; error: Error }

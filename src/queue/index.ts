@@ -21,13 +21,11 @@ export {
 export { type QueueEntry } from './queue-entry.js'
 export {
   buildMessage,
-  remainingDelaySeconds,
-  MAX_DELAY_SECONDS,
   JOB_CLASS_ATTRIBUTE,
   JOB_VERSION_ATTRIBUTE,
   type OutgoingMessage,
 } from './message.js'
 export { deduplicationId, messageGroupIdFor } from './fifo.js'
 export { sendBatches, type SendOutcome, type BatchSendOptions } from './batch-send.js'
-export { isRetryableSqsError } from './sqs-errors.js'
-export { createSqsClient } from './sqs-client.js'
+// Kept here too for code written before the shared SQS layer (fastify-aws/sqs) existed.
+export { isRetryableSqsError, createSqsClient, remainingDelaySeconds, MAX_DELAY_SECONDS } from '../sqs/index.js'

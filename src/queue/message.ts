@@ -5,9 +5,7 @@ import { EnqueueError } from '../errors.js'
 import type { EnqueueRequest } from '../jobs/index.js'
 import type { QueueSettings } from './config.js'
 import { deduplicationId, excludedKeysFor, messageGroupIdFor } from './fifo.js'
-
-/** SQS's longest DelaySeconds; later jobs hop (see docs/queue.md, "Delays over 15 minutes"). */
-export const MAX_DELAY_SECONDS = 900
+import { MAX_DELAY_SECONDS, remainingDelaySeconds } from '../sqs/index.js'
 
 /** Message attribute naming the job class (read by Rails' aws-activejob-sqs too). */
 export const JOB_CLASS_ATTRIBUTE = 'aws_sqs_active_job_class'
@@ -65,13 +63,6 @@ export function buildMessage(request: EnqueueRequest, queue: QueueSettings, nowM
   }
 }
 
-/** Whole seconds until `scheduledAt` (rounded up, so a job never runs early), 0 when due or unscheduled. */
-export function remainingDelaySeconds(scheduledAt: string | null, nowMs: number): number {
-  if (scheduledAt === null) return 0
-  const at = Date.parse(scheduledAt)
-  if (Number.isNaN(at)) return 0
-  return Math.max(0, Math.ceil((at - nowMs) / 1000))
-}
 
 /** Bytes SQS counts for message attributes: each name, data type and value. */
 export function attributeBytes(attributes: Record<string, MessageAttributeValue>): number {

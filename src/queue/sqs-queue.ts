@@ -6,8 +6,8 @@ import { silentLogger, type EnqueueRequest, type EnqueuedJob, type JobLogger, ty
 import { sendBatches, type BatchSendOptions } from './batch-send.js'
 import { loadQueueConfig, type LoadQueueConfigOptions, type QueueConfig } from './config.js'
 import { buildMessage, type OutgoingMessage } from './message.js'
-import { createSqsClient } from './sqs-client.js'
-import { sendError } from './sqs-errors.js'
+import { createSqsClient } from '../sqs/index.js'
+import { sendError } from './send-errors.js'
 
 /** Called with every error of a background (async) send, and the job that was not sent. */
 export type AsyncErrorHandler = (error: Error, request: EnqueueRequest) => void | Promise<void>

@@ -5,6 +5,7 @@
 export { workerTier, type WorkerTierOptions, type WorkerTierState } from './plugin.js'
 export { sqsdGuard, isSqsdRequest, createAddressCheck, claimedAddresses, type SqsdGuardOptions } from './guard.js'
 export { runningInDocker, defaultGateways, dockerHostAddresses, DEFAULT_DOCKER_BRIDGE } from './docker-host.js'
-export { loadCronYaml, parseCronYaml, nextFireTime, scheduleProblem, type CronEntry, type CronYamlCheck } from './cron-yaml.js'
+// cron.yaml is read in config (the worker and the sqsd daemon both use it); re-exported where it was first published.
+export { loadCronYaml, parseCronYaml, nextFireTime, scheduleProblem, type CronEntry, type CronYamlCheck } from '../config/index.js'
 export { workerOptions, workerConfigSource, loadWorkerSettings, type WorkerSettings } from './options.js'
 export { deliveryFromHeaders } from './sqsd-headers.js'

@@ -15,8 +15,8 @@ import {
   silentLogger,
 } from '../jobs/index.js'
 import { UnknownJobError } from '../errors.js'
-import { Capacity } from './capacity.js'
-import { loadCronYaml, type CronEntry } from './cron-yaml.js'
+import { Slots } from '../sqs/index.js'
+import { loadCronYaml, type CronEntry } from '../config/index.js'
 import { sqsdGuard, type SqsdGuardOptions } from './guard.js'
 import { loadWorkerSettings, type WorkerSettings } from './options.js'
 import { oneLine, sendLine } from './responses.js'
@@ -109,7 +109,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   const registry = opts.registry ?? defaultRegistry
   const allowlist = settings.job_class_allowlist ? new Set(settings.job_class_allowlist) : undefined
   const cron = readCron(fastify, settings.cron_file, code.cron_file !== undefined, cwd, settings.path, registry)
-  const capacity = new Capacity(settings.threads)
+  const capacity = new Slots(settings.threads)
   const controllers = new Set<AbortController>()
   /** Set when shutdown_timeout has passed: the reason every job's signal is aborted with. */
   let abortReason: Error | undefined
@@ -237,7 +237,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
       throw err
     }
     const name = prepared.envelope.job_class
-    if (!capacity.tryAcquire()) {
+    if (!capacity.tryTake()) {
       request.log.info({ job_class: name }, `No capacity to execute ${kind}.`)
       sendLine(reply, 429, `No capacity to execute ${kind}.`)
       return
@@ -288,7 +288,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
 
   const state: WorkerTierState = {
     get running() {
-      return capacity.running
+      return capacity.used
     },
     threads: settings.threads,
     cron,
@@ -301,14 +301,14 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     // Jobs get shutdown_timeout seconds; then their AbortSignal fires so cooperative jobs stop.
     abortTimer = setTimeout(() => {
       abortReason = new Error('worker shutting down')
-      if (capacity.running > 0) fastify.log.warn({ jobs: capacity.running }, 'Shutdown timeout reached; aborting running jobs')
+      if (capacity.used > 0) fastify.log.warn({ jobs: capacity.used }, 'Shutdown timeout reached; aborting running jobs')
       for (const c of controllers) c.abort(abortReason)
     }, settings.shutdown_timeout * 1000)
     // Not unref'd: while close waits for jobs, this timer may be the only thing left to end a job that waits on its
     // signal; unref'd, the event loop could empty and the process exit with the job unfinished. onClose clears it.
   })
   fastify.addHook('onClose', async () => {
-    if (capacity.running > 0) fastify.log.info({ jobs: capacity.running }, 'Waiting for running jobs to finish')
+    if (capacity.used > 0) fastify.log.info({ jobs: capacity.used }, 'Waiting for running jobs to finish')
     await capacity.idle()
     clearTimeout(abortTimer)
   })

@@ -4,7 +4,7 @@ import { CreateQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/clien
 import t, { type Test } from 'tap'
 import { Job } from '../../src/jobs/index.js'
 import { useSqsQueue } from '../../src/queue/index.js'
-import { createSqsClient } from '../../src/queue/sqs-client.js'
+import { createSqsClient } from '../../src/sqs/index.js'
 import { startSqs, testAws } from '../helpers/emulators.js'
 import { fixture, project, projectWithFixture, writeProjectFile } from './helpers.js'
 

@@ -12,7 +12,7 @@ import { startDevStack } from '../../src/dev/dev-stack.js'
 import { Job } from '../../src/jobs/index.js'
 import { buildServiceApp } from '../../src/service/app.js'
 import { startSqs } from '../helpers/emulators.js'
-import { memoryLogger, sqsClient, startCaptureApp, waitFor } from './helpers.js'
+import { memoryLogger, sqsClient, startCaptureApp, waitFor } from '../sqsd/helpers.js'
 
 const cli = (argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = {}) => runCli(argv, env, cwd)
 

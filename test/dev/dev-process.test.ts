@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t from 'tap'
-import { waitFor } from './helpers.js'
+import { waitFor } from '../sqsd/helpers.js'
 
 const repo = join(import.meta.dirname, '..', '..')
 const cliEntry = join(repo, 'src', 'cli', 'index.ts')

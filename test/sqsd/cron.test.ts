@@ -1,12 +1,12 @@
 // cron.yaml in the daemon, with a hand-moved clock: a task fires at its UTC time, reaches the app as a periodic
 // task, and times missed while stopped or stalled are not replayed.
 import t from 'tap'
-import type { Clock } from '../../src/dev/clock.js'
-import { CronScheduler } from '../../src/dev/cron-scheduler.js'
-import { SqsdDaemon } from '../../src/dev/daemon.js'
-import { defaultSqsdSettings } from '../../src/dev/options.js'
+import type { Clock } from '../../src/sqsd/clock.js'
+import { CronScheduler } from '../../src/sqsd/cron-scheduler.js'
+import { SqsdDaemon } from '../../src/sqsd/daemon.js'
+import { defaultSqsdSettings } from '../../src/sqsd/options.js'
 import { createWorkerQueues } from '../../src/dev/queues.js'
-import type { CronEntry } from '../../src/worker/cron-yaml.js'
+import type { CronEntry } from '../../src/config/index.js'
 import { startSqs } from '../helpers/emulators.js'
 import { memoryLogger, sqsClient, startCaptureApp, waitFor } from './helpers.js'
 

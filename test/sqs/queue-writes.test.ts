@@ -1,9 +1,10 @@
-// Deletes after a 200 go out 10 at a time; a failed delete is logged and only delays the message.
+// Deletes and visibility changes go out 10 at a time (a burst of N costs about N/10 calls); each caller learns how
+// its own entry ended, and failed entries are retried only when SQS says the same call may succeed later.
 import t from 'tap'
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs'
-import { DeleteBatcher } from '../../src/dev/delete-batcher.js'
+import { QueueWrites } from '../../src/sqs/index.js'
 import { startSqs } from '../helpers/emulators.js'
-import { memoryLogger, sqsClient } from './helpers.js'
+import { sqsClient } from '../sqsd/helpers.js'
 
 t.test('25 deletes → 3 DeleteMessageBatch calls; the 5 others stay', async (t) => {
   const emulator = await startSqs()
@@ -29,34 +30,29 @@ t.test('25 deletes → 3 DeleteMessageBatch calls; the 5 others stay', async (t)
     const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: Math.min(10, 25 - handles.length) }))
     handles.push(...(out.Messages ?? []).map((m) => m.ReceiptHandle!))
   }
-  const { logger, lines } = memoryLogger()
-  const batcher = new DeleteBatcher(sqs, QueueUrl!, logger)
-  for (const h of handles) batcher.add(h, undefined)
-  await batcher.flush()
+  const writes = new QueueWrites(sqs, QueueUrl!)
+  const outcomes = await Promise.all(handles.map((h) => writes.delete(h)))
+  await writes.drain()
   t.equal(calls.filter((c) => c === 'DeleteMessageBatchCommand').length, 3)
+  t.ok(outcomes.every((o) => o.ok), 'every delete confirmed')
   const rest = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))
   t.equal(rest.Messages?.length, 5, 'exactly the 5 not deleted are left')
-  t.same(lines.filter((l) => Number(l.level) >= 50), [], 'no errors')
 })
 
 // Faults fauxqs cannot produce (it accepts any receipt handle): a failed entry and a failed call.
-t.test('failed entries and failed calls are logged with the message ids', async (t) => {
+t.test("a failed entry and a failed call end in the callers' outcomes; sender faults are not retried", async (t) => {
   let call = 0
   const fake = {
     send: async () => {
-      if (++call === 1) return { Successful: [{ Id: '0' }], Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', Message: 'bad', SenderFault: true }] }
+      if (++call === 1) return { Successful: [{ Id: 'e0' }], Failed: [{ Id: 'e1', Code: 'ReceiptHandleIsInvalid', Message: 'bad', SenderFault: true }] }
       throw new Error('network down')
     },
   } as unknown as SQSClient
-  const { logger, lines } = memoryLogger()
-  const batcher = new DeleteBatcher(fake, 'http://q', logger)
-  batcher.add('h0', 'id-0')
-  batcher.add('h1', 'id-1')
-  await batcher.flush()
-  batcher.add('h2', 'id-2')
-  await batcher.flush()
-  t.match(lines.filter((l) => l.level === 50), [
-    { msgid: 'id-1', code: 'ReceiptHandleIsInvalid' },
-    { msgids: ['id-2'], msg: /DeleteMessageBatch failed/ },
-  ])
+  const writes = new QueueWrites(fake, 'http://q')
+  const [a, b] = await Promise.all([writes.delete('h0'), writes.delete('h1')])
+  t.same(a, { ok: true })
+  t.match(b, { ok: false, code: 'ReceiptHandleIsInvalid', message: 'bad' })
+  t.match(await writes.changeVisibility('h2', 30), { ok: false, code: 'Error', message: 'network down' })
+  t.equal(call, 2, 'neither failure was retried')
+  await writes.drain()
 })

@@ -1,6 +1,6 @@
 // Collects single requests (delete this message, change that visibility) into SQS batch calls of up to 10,
 // retries the entries that fail for retryable reasons, and tells each caller how its own entry ended.
-import { isRetryableSqsError } from '../queue/index.js'
+import { isRetryableSqsError } from './retryable.js'
 
 /** What one batch call reports per entry id. */
 export interface BatchCallResult {

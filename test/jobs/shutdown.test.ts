@@ -1,7 +1,7 @@
 // One Ctrl-C stops cleanly (even when npm relays it a second time); a later second one forces the exit.
 import { EventEmitter } from 'node:events'
 import t from 'tap'
-import { listenForStop } from '../../src/dev/signals.js'
+import { listenForStop } from '../../src/jobs/shutdown.js'
 
 function fakeProcess() {
   const emitter = new EventEmitter()

@@ -2,10 +2,10 @@
 import t, { type Test } from 'tap'
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import { startSqs } from '../helpers/emulators.js'
-import { SqsdDaemon } from '../../src/dev/daemon.js'
-import { defaultSqsdSettings, type SqsdSettings } from '../../src/dev/options.js'
+import { SqsdDaemon } from '../../src/sqsd/daemon.js'
+import { defaultSqsdSettings, type SqsdSettings } from '../../src/sqsd/options.js'
 import { createWorkerQueues } from '../../src/dev/queues.js'
-import { scheduledTaskMessage } from '../../src/dev/scheduled-message.js'
+import { scheduledTaskMessage } from '../../src/sqs/index.js'
 import { memoryLogger, sqsClient, startCaptureApp, waitFor, type Responder } from './helpers.js'
 
 const sqsEmulator = await startSqs()

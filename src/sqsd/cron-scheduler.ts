@@ -1,7 +1,7 @@
 // cron.yaml in the daemon: at each scheduled time, enqueue the task's message into the worker queue, as EB's
 // leader instance does. This process is always the leader (there is one daemon locally).
 import type { PinoLike } from '../aws/index.js'
-import { nextFireTime, type CronEntry } from '../worker/cron-yaml.js'
+import { nextFireTime, type CronEntry } from '../config/index.js'
 import { systemClock, type Clock, type TimerHandle } from './clock.js'
 
 /** What the scheduler needs. */

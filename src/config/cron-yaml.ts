@@ -1,10 +1,10 @@
-// cron.yaml (EB periodic tasks): read, validated against the job registry, and scheduled in UTC.
+// cron.yaml (EB periodic tasks): read, validated against the job registry and allowlist, and scheduled in UTC.
+// Here in config, where the worker tier (which runs the tasks) and the sqsd daemon (which fires them) both read it.
 import { readFileSync } from 'node:fs'
 import { CronExpressionParser } from 'cron-parser'
 import yaml from 'js-yaml'
-import { yamlExpansionProblem } from '../config/index.js'
 import { CronYamlError } from '../errors.js'
-import type { JobRegistry } from '../jobs/index.js'
+import { yamlExpansionProblem } from './yaml-file.js'
 
 /** One cron.yaml entry. */
 export interface CronEntry {
@@ -22,8 +22,10 @@ export interface CronEntry {
 export interface CronYamlCheck {
   /** Entries whose url is this path must name a registered job (default `/`). */
   workerPath?: string
-  /** Registry to check names against; omit to skip that check. */
-  registry?: JobRegistry
+  /** Registry to check names against (a JobRegistry); omit to skip that check. */
+  registry?: { has(name: string): boolean }
+  /** `job_class_allowlist`: a task on the worker path must also be allowed to run (undefined: every job is). */
+  allowlist?: ReadonlySet<string> | undefined
 }
 
 /** Reads and validates a cron.yaml file; see {@link parseCronYaml}. */
@@ -91,6 +93,11 @@ export function parseCronYaml(text: string, file: string, check: CronYamlCheck =
     if (check.registry && entry.url === workerPath && !check.registry.has(entry.name)) {
       throw new CronYamlError(
         `${at}: no job is registered under "${entry.name}". Register a job with that jobName, or fix the name (it is case-sensitive).`,
+      )
+    }
+    if (check.allowlist && entry.url === workerPath && !check.allowlist.has(entry.name)) {
+      throw new CronYamlError(
+        `${at}: job "${entry.name}" is registered but not in job_class_allowlist, so the worker would refuse every run of this task. Add it to the allowlist, or remove the task.`,
       )
     }
     return entry

@@ -1,21 +1,9 @@
 // The request aws-sqsd makes for one SQS message: target path, headers and body, as the real daemon builds them.
 import type { Message } from '@aws-sdk/client-sqs'
+import { SCHEDULED_ATTRIBUTES } from '../sqs/index.js'
 
 /** The User-Agent the daemon sends; the worker guard only checks the `aws-sqsd` prefix. */
 export const SQSD_USER_AGENT = 'aws-sqsd/2.4'
-
-/**
- * Message attributes of a periodic-task message, as EB's cron leader writes them. They drive the delivery and
- * are never forwarded as `X-Aws-Sqsd-Attr-*` headers.
- */
-export const SCHEDULED_ATTRIBUTES = {
-  path: 'beanstalk.sqsd.path',
-  taskName: 'beanstalk.sqsd.task_name',
-  scheduledTime: 'beanstalk.sqsd.scheduled_time',
-} as const
-
-/** Body of a periodic-task message (the daemon POSTs an empty body instead). */
-export const SCHEDULED_BODY = 'elasticbeanstalk scheduled job'
 
 const RESERVED_PREFIX = 'beanstalk.sqsd.'
 // Header values Node accepts: tab, visible ASCII and Latin-1; anything else (newlines, emoji) would throw.

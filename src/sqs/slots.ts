@@ -1,8 +1,8 @@
-// The concurrency limit of an SQS consumer (the poller's jobs, the sqsd daemon's HttpConnections): a counting
-// semaphore whose waiters can be aborted. Slots are taken before ReceiveMessage, so no received message ever waits
-// in memory for a slot while its visibility timeout runs.
+// The one concurrency limit of every consumer: the poller's jobs and the sqsd daemon's HttpConnections wait for a
+// slot before ReceiveMessage (so no received message waits in memory while its visibility timeout runs); the EB
+// worker takes one without waiting and answers 429 when none is free.
 
-/** N job slots. A receive loop takes slots before ReceiveMessage, so no message ever waits for a slot. */
+/** N slots: a counting semaphore whose waiters can be aborted. */
 export class Slots {
   #free: number
   readonly #waiters: Array<() => void> = []
@@ -19,6 +19,13 @@ export class Slots {
   /** Slots taken (jobs running or reserved for a receive in flight). */
   get used(): number {
     return this.size - this.#free
+  }
+
+  /** Takes one slot if one is free, without waiting (the EB worker's "no capacity: 429"). */
+  tryTake(): boolean {
+    if (this.#free === 0) return false
+    this.#free--
+    return true
   }
 
   /** Takes up to `max` slots (at least 1), waiting until one is free; resolves 0 if `signal` aborts first. */
@@ -50,6 +57,8 @@ export class Slots {
   release(n = 1): void {
     if (n <= 0) return
     this.#free = Math.min(this.size, this.#free + n)
+    // Per finished job on the worker's hot path: nobody waiting is the usual case, and costs no array.
+    if (this.#waiters.length === 0) return
     const waiters = this.#waiters.splice(0)
     for (const w of waiters) w()
   }

@@ -4,23 +4,17 @@ import { setMaxListeners } from 'node:events'
 import type { Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  ChangeMessageVisibilityCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs'
+import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs'
 import type { PinoLike } from '../aws/index.js'
-import type { CronEntry } from '../worker/cron-yaml.js'
+import type { CronEntry } from '../config/index.js'
+import { QueueWrites, sendScheduledTask, Slots } from '../sqs/index.js'
 import type { Clock } from './clock.js'
 import { CronScheduler } from './cron-scheduler.js'
 import { queueNameOf, sqsdRequest } from './headers.js'
-import { DeleteBatcher } from './delete-batcher.js'
 import { checkWorkerQueue } from './queue-check.js'
 import { createSqsdAgent, postToApp, type PostOutcome } from './http-post.js'
 import type { SqsdSettings } from './options.js'
-import { sendScheduledTask } from './scheduled-message.js'
-import { Slots } from '../queue/slots.js'
+
 
 /** What the daemon needs. */
 export interface SqsdDaemonOptions {
@@ -67,7 +61,8 @@ export class SqsdDaemon {
   readonly #queueName: string
   readonly #slots: Slots
   readonly #agent: Agent
-  readonly #deletes: DeleteBatcher
+  /** Deletes after a 200 and visibility changes after a failure, in batches of 10 as aws-sqsd sends them. */
+  readonly #writes: QueueWrites
   readonly #stopPolling = new AbortController()
   readonly #abortPosts = new AbortController()
   readonly #pollers: Promise<void>[] = []
@@ -83,7 +78,7 @@ export class SqsdDaemon {
     this.#log = options.logger.child({ component: 'sqsd', queue: this.#queueName })
     this.#slots = new Slots(options.settings.httpConnections)
     this.#agent = createSqsdAgent(options.settings.httpConnections)
-    this.#deletes = new DeleteBatcher(options.sqs, options.queueUrl, this.#log)
+    this.#writes = new QueueWrites(options.sqs, options.queueUrl)
     // Every POST in flight and every poller listens on these signals: up to HttpConnections (100) listeners each.
     setMaxListeners(0, this.#stopPolling.signal, this.#abortPosts.signal)
   }
@@ -147,7 +142,7 @@ export class SqsdDaemon {
       this.#abortPosts.abort()
       await this.#slots.idle()
     }
-    await this.#deletes.flush()
+    await this.#writes.drain()
     this.#agent.destroy()
     this.#log.info(this.stats, 'sqsd stopped')
   }
@@ -226,7 +221,11 @@ export class SqsdDaemon {
     if (outcome.kind === 'response' && outcome.status === 200) {
       this.#stats.succeeded++
       log.info({ status, durationMs, receiveCount }, `${job ?? 'message'} → 200 in ${durationMs} ms`)
-      this.#deletes.add(message.ReceiptHandle ?? '', message.MessageId)
+      // Off the delivery path: the slot is free for the next message while the delete is on its way. A delete
+      // that fails only delays the message: it comes back after VisibilityTimeout and is POSTed again.
+      this.#writes.deleteThen(message.ReceiptHandle ?? '', (r) => {
+        if (!r.ok) log.error({ code: r.code, reason: r.message }, 'sqsd DeleteMessage failed; the message returns after VisibilityTimeout')
+      })
       return
     }
     this.#stats.failed++
@@ -235,24 +234,9 @@ export class SqsdDaemon {
       { status, durationMs, receiveCount, reason: why, retryInS: this.#s.errorVisibilityTimeout },
       `${job ?? 'message'} → ${status} in ${durationMs} ms; visible again in ${this.#s.errorVisibilityTimeout} s (receive ${receiveCount} of MaxRetries ${this.#s.maxRetries})`,
     )
-    await this.#settle(log, 'ChangeMessageVisibility', () =>
-      this.#o.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: this.#o.queueUrl,
-          ReceiptHandle: message.ReceiptHandle,
-          VisibilityTimeout: this.#s.errorVisibilityTimeout,
-        }),
-      ),
-    )
-  }
-
-  // A failed visibility change only delays the retry: the message comes back after VisibilityTimeout instead.
-  async #settle(log: PinoLike, operation: string, call: () => Promise<unknown>): Promise<void> {
-    try {
-      await call()
-    } catch (err) {
-      log.error({ err }, `sqsd ${operation} failed; the message returns after VisibilityTimeout`)
-    }
+    // A failed visibility change only delays the retry: the message comes back after VisibilityTimeout instead.
+    const r = await this.#writes.changeVisibility(message.ReceiptHandle ?? '', this.#s.errorVisibilityTimeout)
+    if (!r.ok) log.error({ code: r.code, reason: r.message }, 'sqsd ChangeMessageVisibility failed; the message returns after VisibilityTimeout')
   }
 }
 

@@ -1,4 +1,5 @@
-// Ctrl-C handling for long-running commands: the first SIGINT/SIGTERM stops cleanly, a second one forces the exit.
+// Ctrl-C handling for every long-running process (dev, sqsd, the poller, the reference service): the first
+// SIGINT/SIGTERM stops cleanly, a second one (not the same key press arriving twice) forces the exit.
 
 /** Handlers installed by {@link listenForStop}. */
 export interface StopListener {

@@ -1,5 +1,4 @@
-// Which SQS failures are worth another try, and how they become our errors.
-import { QueueSendError } from '../errors.js'
+// Which SQS failures are worth another try: throttling, server faults and requests that never got an answer.
 
 const RETRYABLE_CODES = new Set([
   'InternalError',
@@ -25,18 +24,4 @@ export function isRetryableSqsError(error: unknown): boolean {
   // No HTTP status at all: the request never got an answer (connection refused/reset, socket timeout).
   if (e.name === 'AbortError') return false
   return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(e.code ?? '')
-}
-
-/** Wraps an SDK error from sending job `jobId` as a `QueueSendError` (`cause` keeps the original). */
-export function sendError(jobId: string, error: unknown): Error {
-  const e = error as Error & { name?: string }
-  const err = new QueueSendError(jobId, e?.name ?? 'Error', e?.message ?? String(error))
-  ;(err as Error & { cause?: unknown }).cause = error
-  return err
-}
-
-/** A `QueueSendError` for one failed SendMessageBatch entry. */
-export function entryError(jobId: string, code: string | undefined, message: string | undefined, senderFault: boolean | undefined): Error {
-  const err = new QueueSendError(jobId, code ?? 'Unknown', message ?? 'no message')
-  return Object.assign(err, { sqsCode: code, senderFault: senderFault === true })
 }
