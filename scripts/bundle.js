@@ -3,8 +3,9 @@
 //
 //   node scripts/bundle.js [--root <dir>] [--out <file.zip>]
 //
-// Included: package.json, package-lock.json, Procfile, cron.yaml, .ebextensions/, .platform/, dist/, config/ (when
-// present). Not included: node_modules (EB installs the dependencies), src/, test/, anything else.
+// Included: package.json, package-lock.json, Procfile, cron.yaml, .ebextensions/, .platform/, dist/, build/ (the
+// reference service, built beside the library), config/ (when present). Not included: node_modules (EB installs
+// the dependencies), src/, test/, anything else.
 // package.json goes in without its `prepare`/`prestart` scripts: EB runs `npm install` with dev dependencies
 // omitted, so `prepare` (tsc) would fail the deployment; dist/ is already in the bundle.
 // Plain Node (node:zlib deflate + CRC-32): no zip program and no dependency needed.
@@ -16,7 +17,7 @@ import { deflateRawSync } from 'node:zlib'
 const REQUIRED_FILES = ['package.json', 'package-lock.json', 'Procfile']
 const OPTIONAL_FILES = ['cron.yaml']
 const REQUIRED_DIRS = ['dist', '.ebextensions']
-const OPTIONAL_DIRS = ['.platform', 'config']
+const OPTIONAL_DIRS = ['.platform', 'config', 'build']
 /** Scripts that must not run on the instance (they need dev dependencies or src/). */
 const DROPPED_SCRIPTS = ['prepare', 'prestart']
 

@@ -15,7 +15,8 @@ export const devOptions = defineOptions({
   queue_name: option.string({ description: 'Name of the worker queue the stack creates', env: 'FASTIFY_AWS_DEV_QUEUE_NAME', default: 'default' }),
   http_path: option.string({ description: 'HttpPath: where the daemon POSTs jobs in the app', env: 'FASTIFY_AWS_DEV_HTTP_PATH', default: '/' }),
   cron_file: option.string({ description: 'cron.yaml the daemon schedules', env: 'FASTIFY_AWS_DEV_CRON_FILE', default: 'cron.yaml' }),
-  app: option.string({ description: 'Module exporting buildApp({ registry, worker }): your app instead of the reference service', env: 'FASTIFY_AWS_DEV_APP' }),
+  app: option.string({ description: 'Module exporting buildApp({ registry, worker, logger }): your app, with its worker enabled', env: 'FASTIFY_AWS_DEV_APP' }),
+  jobs: option.string({ description: 'Without an app: the module that registers your jobs, run by a bare Fastify app with the worker tier', env: 'FASTIFY_AWS_DEV_JOBS' }),
   state_file: option.string({ description: 'Where enqueue / cron run find this run', env: 'FASTIFY_AWS_DEV_STATE_FILE', default: '.fastify-aws/dev.json' }),
 })
 

@@ -23,6 +23,14 @@ export interface DevAppContext {
   registry: JobRegistry
   /** Worker options for the app: enabled, on the daemon's HttpPath, validating the same cron.yaml, in the project directory. */
   worker: { enabled: true; path: string; cwd: string; cronFile?: string }
+  /** Logger options for the app's Fastify (`Fastify({ logger })`): the level and stream `fastify-aws dev` logs with. */
+  logger: DevAppLogger
+}
+
+/** Where and how verbosely the dev stack wants the app to log. */
+export interface DevAppLogger {
+  level: string
+  stream: { write(line: string): unknown }
 }
 
 /** Options of {@link startDevStack}. */
@@ -51,6 +59,8 @@ export interface DevStackOptions {
   aws?: AwsClientOptions
   /** Logger of the daemon and of the stack itself. */
   logger: PinoLike
+  /** Logger options handed to the app (default: info on stdout). */
+  appLogger?: DevAppLogger
   /** Seconds the daemon gives POSTs in flight on stop (default 10). */
   drainTimeout?: number
 }
@@ -136,7 +146,11 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       throw new DevConfigError(`--cron ${o.cronFile}: no such file in ${cwd}. Give the path of your cron.yaml, or --no-cron.`)
     }
     const registry = new JobRegistry()
-    const app = await o.buildApp({ registry, worker: { enabled: true, path: httpPath, cwd, ...(cronFile ? { cronFile } : {}) } })
+    const app = await o.buildApp({
+      registry,
+      worker: { enabled: true, path: httpPath, cwd, ...(cronFile ? { cronFile } : {}) },
+      logger: o.appLogger ?? { level: 'info', stream: process.stdout },
+    })
     closers.push(() => app.close())
     const port = o.port ?? 8080
     try {

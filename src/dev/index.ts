@@ -4,6 +4,6 @@
  * The daemon alone is `fastify-aws/sqsd`.
  * @module
  */
-export { startDevStack, type DevStack, type DevStackOptions, type DevAppContext } from './dev-stack.js'
+export { startDevStack, type DevStack, type DevStackOptions, type DevAppContext, type DevAppLogger } from './dev-stack.js'
 export { type DevAppFactory } from './app-module.js'
 export { DEV_STATE_FILE, readDevState, type DevState } from './state-file.js'

@@ -10,13 +10,14 @@ import { runCli } from '../helpers/cli.js'
 import { parseJobArguments } from '../../src/cli/commands/enqueue.js'
 import { startDevStack } from '../../src/dev/dev-stack.js'
 import { Job } from '../../src/jobs/index.js'
-import { buildServiceApp } from '../../src/service/app.js'
+import { buildServiceApp } from '../../service/app.js'
 import { startSqs } from '../helpers/emulators.js'
 import { memoryLogger, sqsClient, startCaptureApp, waitFor } from '../sqsd/helpers.js'
 
 const cli = (argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = {}) => runCli(argv, env, cwd)
 
 const emptyDir = mkdtempSync(join(tmpdir(), 'fastify-aws-cli-'))
+const ownJobs = join(import.meta.dirname, 'fixtures', 'own-jobs.ts')
 
 t.test('sqsd: precise usage errors', async (t) => {
   t.match(await cli(['sqsd'], emptyDir), { code: 2, err: /--queue-url is required/ })
@@ -44,7 +45,13 @@ t.test('dev: precise usage errors', async (t) => {
   t.match(await cli(['dev', '--port', '70000'], emptyDir), { code: 2, err: /--port takes a port from 0 to 65535, got "70000"/ })
   t.match(await cli(['dev', '--http-path', 'jobs'], emptyDir), { code: 2, err: /--http-path must start with "\/"/ })
   t.match(await cli(['dev', '--cron', 'x.yaml', '--no-cron'], emptyDir), { code: 2, err: /--cron and --no-cron/ })
-  t.match(await cli(['dev', '--port', '0', '--cron', 'missing.yaml'], emptyDir), { code: 1, err: /--cron missing.yaml: no such file/ })
+  t.match(await cli(['dev', '--port', '0', '--cron', 'missing.yaml', '--jobs', ownJobs], emptyDir), { code: 1, err: /--cron missing.yaml: no such file/ })
+  t.match(await cli(['dev', '--port', '0'], emptyDir), { code: 2, err: /dev needs your app or your jobs: --app FILE .* or --jobs MODULE/ })
+  t.match(await cli(['dev', '--app', 'a.ts', '--jobs', 'b.ts'], emptyDir), { code: 2, err: /--app and --jobs both name what to run; give one/ })
+  t.match(await cli(['dev', '--port', '0', '--no-cron', '--state-file', join(emptyDir, 'j.json'), '--jobs', 'missing.js'], emptyDir), {
+    code: 1,
+    err: /--jobs missing.js: cannot import it/,
+  })
 })
 
 t.test('dev --app: a module without an app factory, or that cannot be imported, is a precise error', async (t) => {
@@ -63,7 +70,7 @@ t.test('dev: a busy port is a precise error, and what had started is stopped aga
   const busy = await startCaptureApp()
   t.teardown(() => busy.close())
   const port = new URL(busy.url).port
-  t.match(await cli(['dev', '--port', port, '--no-cron', '--state-file', join(emptyDir, 'busy.json')], emptyDir), {
+  t.match(await cli(['dev', '--port', port, '--no-cron', '--state-file', join(emptyDir, 'busy.json'), '--jobs', ownJobs], emptyDir), {
     code: 1,
     err: new RegExp(`Port ${port} on 127.0.0.1 is in use \\(another "npm run dev"\\?\\)\\. Pass --port N or set PORT=N`),
   })

@@ -63,7 +63,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   t.test(`dev answers, runs a job, and one ${signal} stops all of it`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devproc-'))
     const stateFile = join(dir, 'dev.json')
-    const dev = run(['dev', '--port', '0', '--state-file', stateFile, '--wait-time', '1'])
+    // What `npm run dev` runs in this repository: the reference service as the app.
+    const dev = run(['dev', '--app', 'service/app.ts', '--port', '0', '--state-file', stateFile, '--wait-time', '1'])
     t.teardown(() => {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
     })
@@ -98,7 +99,26 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   })
 }
 
-t.test('dev --app runs your own app in place of the reference service', async (t) => {
+t.test('dev --jobs runs your jobs in a bare app with the worker tier', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devjobs-'))
+  const stateFile = join(dir, '.fastify-aws', 'dev.json')
+  const jobs = join(repo, 'test', 'dev', 'fixtures', 'own-jobs.ts')
+  const dev = run(['dev', '--port', '0', '--wait-time', '1', '--jobs', jobs], dir)
+  t.teardown(() => {
+    if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
+  })
+  await waitFor('the state file', () => existsSync(stateFile) || dev.child.exitCode !== null, 60_000)
+  t.equal(dev.child.exitCode, null, `dev is running (output: ${dev.output().slice(-500)})`)
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; jobs: string[] }
+  t.same(state.jobs, ['OwnJob'])
+  const enqueue = run(['enqueue', 'OwnJob', '["jobs-only"]'], dir)
+  t.equal((await enqueue.exited).code, 0, enqueue.output())
+  await waitFor('the job run', () => dev.output().includes('own job ran with jobs-only'), 60_000)
+  dev.child.kill('SIGTERM')
+  t.equal((await dev.exited).code, 0)
+})
+
+t.test('dev --app runs your own app', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devapp-'))
   const stateFile = join(dir, '.fastify-aws', 'dev.json')
   // A project directory of its own (its cron.yaml, none here, is what the worker validates).
@@ -112,6 +132,7 @@ t.test('dev --app runs your own app in place of the reference service', async (t
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; jobs: string[] }
   t.same(state.jobs, ['OwnJob'])
   t.same(await (await fetch(`${state.appUrl}/`)).json(), { own: true })
+  t.match(dev.output(), /try: npx fastify-aws enqueue OwnJob '\[\]'/, 'the banner suggests a job the app has')
   const enqueue = run(['enqueue', 'OwnJob', '["hi"]'], dir)
   t.equal((await enqueue.exited).code, 0, enqueue.output())
   await waitFor('the job run', () => dev.output().includes('own job ran with hi'), 60_000)

@@ -1,5 +1,6 @@
 // `fastify-aws poll` argument handling, in process (the child-process tests cover running and signals).
 import t from 'tap'
+import { join } from 'node:path'
 import { runCli } from '../helpers/cli.js'
 
 const run = runCli
@@ -37,11 +38,18 @@ t.test('--jobs: a module without a register function, or that cannot be imported
   t.match(missing.err, /--jobs \.\/nope\.mjs: cannot import it/)
 })
 
+t.test('poll without --jobs says what to give (it runs no jobs of its own)', async (t) => {
+  const r = await run(['poll'], {}, t.testdir({}))
+  t.equal(r.code, 2)
+  t.match(r.err, /poll needs --jobs MODULE: the module that registers your jobs/)
+})
+
 t.test('an unknown --queue and no configured queue are errors naming the fix', async (t) => {
   const dir = t.testdir({})
-  const unknown = await run(['poll', '--queue', 'mailers'], { AWS_ACTIVE_JOB_SQS_DEFAULT_URL: 'http://127.0.0.1:1/000000000000/default' }, dir)
+  const jobs = ['--jobs', join(import.meta.dirname, '..', 'dev', 'fixtures', 'own-jobs.ts')]
+  const unknown = await run(['poll', '--queue', 'mailers', ...jobs], { AWS_ACTIVE_JOB_SQS_DEFAULT_URL: 'http://127.0.0.1:1/000000000000/default' }, dir)
   t.equal(unknown.code, 1)
   t.match(unknown.err, /No URL is configured for queue "mailers".*AWS_ACTIVE_JOB_SQS_MAILERS_URL/)
-  const none = await run(['poll'], {}, dir)
+  const none = await run(['poll', ...jobs], {}, dir)
   t.match(none.err, /No queue to poll.*AWS_ACTIVE_JOB_SQS_<QUEUE>_URL/)
 })

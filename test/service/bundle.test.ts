@@ -200,7 +200,7 @@ t.test('the repository itself: the files the bundle needs are there', async (t) 
   for (const f of ['Procfile', 'cron.yaml', 'package.json', 'package-lock.json', '.ebextensions/01-worker.config', '.platform/nginx/conf.d/worker-timeouts.conf']) {
     t.ok(existsSync(join(repo, f)), f)
   }
-  t.match(readFileSync(join(repo, 'Procfile'), 'utf8'), /^web: node dist\/service\/server\.js\n$/)
+  t.match(readFileSync(join(repo, 'Procfile'), 'utf8'), /^web: node build\/service\/server\.js\n$/)
   const eb = readFileSync(join(repo, '.ebextensions/01-worker.config'), 'utf8')
   t.match(eb, /AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: "true"/)
   const setting = (key: string): number => Number(new RegExp(`\\n\\s+${key}: (\\d+)`).exec(eb)?.[1])

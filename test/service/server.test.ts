@@ -1,4 +1,4 @@
-// `npm start`'s entry point as a real child process (node --import tsx src/service/server.ts), and the service app.
+// `npm start`'s entry point as a real child process (node --import tsx service/server.ts), and the service app.
 import t, { type Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { request } from 'undici'
 import { freePort } from '../helpers/emulators.js'
 import { Job, JobRegistry } from '../../src/jobs/index.js'
-import { buildServiceApp } from '../../src/service/app.js'
+import { buildServiceApp } from '../../service/app.js'
 import { deferred, splitRequest } from '../worker/helpers.js'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -24,7 +24,7 @@ interface Child {
 /** Starts the service with `env` on top of a clean environment (no AWS_PROCESS_BEANSTALK_WORKER_* leaking in). */
 function startService(t: Test, env: Record<string, string>): Child {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_PROCESS_BEANSTALK_WORKER_') && k !== 'PORT' && k !== 'HOST'))
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/service/server.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'service/server.ts'], {
     cwd: root,
     env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

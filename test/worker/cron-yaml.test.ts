@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import { JobRegistry } from '../../src/jobs/index.js'
-import { registerServiceJobs } from '../../src/service/jobs.js'
+import { registerServiceJobs } from '../../service/jobs.js'
 import { loadCronYaml, nextFireTime, parseCronYaml, workerTier } from '../../src/worker/index.js'
 import { captureLogs, emptyCwd, startWorker, testJobs } from './helpers.js'
 

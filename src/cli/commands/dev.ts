@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { loadAwsClientOptions } from '../../aws/index.js'
 import { loadAppModule } from '../../dev/app-module.js'
+import { jobsOnlyApp } from '../../dev/jobs-app.js'
 import { startDevStack } from '../../dev/dev-stack.js'
 import { loadDevOptions } from '../../dev/dev-options.js'
 import { loadSqsdSettings } from '../../sqsd/options.js'
@@ -17,8 +18,9 @@ import { cliLogger, sqsdCodeFromFlags, sqsdFlagSpec } from './sqsd.js'
 const help = `Usage: fastify-aws dev [options]
 
 Runs the whole EB worker tier locally: an embedded SQS (fauxqs) unless a queue or endpoint is configured,
-the worker queue and its dead-letter queue (maxReceiveCount = MaxRetries), the reference service with its
-worker enabled on 127.0.0.1, and the sqsd daemon POSTing to it, with cron.yaml's periodic tasks.
+the worker queue and its dead-letter queue (maxReceiveCount = MaxRetries), your app (--app) or your jobs in a
+bare app (--jobs) with the worker enabled on 127.0.0.1, and the sqsd daemon POSTing to it, with cron.yaml's
+periodic tasks. In this repository "npm run dev" runs the reference service (--app service/app.ts).
 While it runs, "fastify-aws enqueue" and "fastify-aws cron run" in this directory find its queue.
 
 Options (ENV in brackets; also config/dev.yml):
@@ -34,8 +36,10 @@ Options (ENV in brackets; also config/dev.yml):
   --no-cron                no periodic tasks
   --state-file FILE        where enqueue / cron run find this run [FASTIFY_AWS_DEV_STATE_FILE]
                            (.fastify-aws/dev.json)
-  --app FILE               your app instead of the reference service: a module exporting
-                           buildApp({ registry, worker }) → Fastify app, not listening [FASTIFY_AWS_DEV_APP]
+  --app FILE               your app: a module exporting buildApp({ registry, worker, logger }) → your
+                           Fastify app with workerTier registered, not listening [FASTIFY_AWS_DEV_APP]
+  --jobs MODULE            no app of your own: the module that registers your jobs (as "poll --jobs"),
+                           run by a bare Fastify app with the worker tier [FASTIFY_AWS_DEV_JOBS]
   --log-level LEVEL        trace, debug, info, warn, error (info)
 Daemon options, as "fastify-aws sqsd" (FASTIFY_AWS_SQSD_* and config/sqsd.yml also apply):
   --mime-type, --http-connections, --connect-timeout, --inactivity-timeout, --visibility-timeout,
@@ -47,7 +51,7 @@ Ctrl-C (SIGINT) or SIGTERM stops everything cleanly; a second Ctrl-C (a second l
 `
 
 const command: Command = {
-  summary: 'Run the worker tier locally: embedded SQS, queues, the service, the sqsd daemon and cron.yaml',
+  summary: 'Run the worker tier locally: embedded SQS, queues, your app, the sqsd daemon and cron.yaml',
   help,
   async run(io) {
     const { values } = parseFlags(
@@ -64,6 +68,7 @@ const command: Command = {
         'no-cron': { type: 'boolean' },
         'state-file': { type: 'string' },
         app: { type: 'string' },
+        jobs: { type: 'string' },
         'log-level': { type: 'string' },
         ...sqsdFlagSpec,
       },
@@ -90,15 +95,27 @@ const command: Command = {
         ...(values.cron !== undefined ? { cron_file: values.cron } : {}),
         ...(values['state-file'] !== undefined ? { state_file: values['state-file'] } : {}),
         ...(values.app !== undefined ? { app: values.app } : {}),
+        ...(values.jobs !== undefined ? { jobs: values.jobs } : {}),
       },
     })
+    if (dev.app !== undefined && dev.jobs !== undefined) throw new CliUsageError('--app and --jobs both name what to run; give one (an app registers its own jobs).')
+    if (dev.app === undefined && dev.jobs === undefined) {
+      throw new CliUsageError(
+        'dev needs your app or your jobs: --app FILE (a module exporting buildApp({ registry, worker, logger }), see docs/dev.md) ' +
+          'or --jobs MODULE (a module registering your jobs); or set FASTIFY_AWS_DEV_APP / FASTIFY_AWS_DEV_JOBS, or app: / jobs: in config/dev.yml.',
+      )
+    }
     const sqsd = loadSqsdSettings({ ...load, code: { ...sqsdCodeFromFlags(values), http_url: `http://127.0.0.1${dev.http_path}` } })
     // The worker answers 429 beyond its threads, and each 429 counts as a receive towards MaxRetries: unless
     // HttpConnections is set, the daemon sends no more at once than the worker runs (.ebextensions keeps the same rule).
     const workerThreads = loadWorkerSettings({}, load).threads
     const connectionsSet = sqsd.explicit.has('http_connections')
     if (!connectionsSet) sqsd.settings.httpConnections = Math.min(100, workerThreads)
-    const aws = loadAwsClientOptions(values.region !== undefined ? { region: values.region } : {}, load)
+    const embedded = dev.queue_url === undefined && dev.sqsEndpoint === undefined && values.endpoint === undefined
+    // Embedded SQS needs no credentials of the app's: don't read them (a Rails app's credentials.yml.enc without
+    // its key would stop start-up for nothing). A configured SQS gets the app's AWS settings as everywhere else.
+    const awsCode = values.region !== undefined ? { region: values.region } : {}
+    const aws = embedded ? { ...awsCode, railsCredentials: false } : loadAwsClientOptions(awsCode, load)
     const endpoint = dev.sqsEndpoint ?? aws.endpoint
 
     // A missing default cron.yaml just means no periodic tasks; a missing file that was asked for is an error.
@@ -116,14 +133,8 @@ const command: Command = {
     let stack: Awaited<ReturnType<typeof startDevStack>> | undefined
     try {
       stack = await startDevStack({
-        buildApp:
-          dev.app !== undefined
-            ? await loadAppModule(dev.app, io.cwd)
-            : async ({ registry, worker }) => {
-                // The reference service is loaded only when dev runs it, so the library never depends on it.
-                const { buildServiceApp } = await import('../../service/app.js')
-                return buildServiceApp({ registry, worker, logger: { level: values['log-level'] ?? 'info', stream: io.stdout } })
-              },
+        buildApp: dev.app !== undefined ? await loadAppModule(dev.app, io.cwd) : jobsOnlyApp(dev.jobs!, io.cwd),
+        appLogger: { level: values['log-level'] ?? 'info', stream: io.stdout },
         port: dev.port,
         settings: sqsd.settings,
         ...(dev.queue_url !== undefined ? { queueUrl: dev.queue_url } : {}),
@@ -137,9 +148,14 @@ const command: Command = {
         logger,
       })
       if (cronFile === undefined) logger.info('no cron.yaml: no periodic tasks')
+      // A job the app really has, so the first command a newcomer copies works.
+      const jobs = stack.state.jobs
+      const job = jobs.includes('HelloJob') ? 'HelloJob' : jobs[0]
       io.stderr.write(
-        `fastify-aws dev: service on ${stack.appUrl}, worker queue ${stack.queueUrl}\n` +
-          `  try: npx fastify-aws enqueue HelloJob '["world"]'    (Ctrl-C stops everything)\n`,
+        `fastify-aws dev: app on ${stack.appUrl}, worker queue ${stack.queueUrl}\n` +
+          (job === undefined
+            ? '  no job is registered: register your jobs in the registry dev hands to buildApp    (Ctrl-C stops everything)\n'
+            : `  try: npx fastify-aws enqueue ${job} '${job === 'HelloJob' ? '["world"]' : '[]'}'    (Ctrl-C stops everything)\n`),
       )
       logger.info({ signal: await stop.stopped }, 'dev stopping')
       return 0

@@ -22,8 +22,7 @@ Options:
   --jobs MODULE            module that registers the app's jobs: a path (relative to the current
                            directory) or package name whose default export, registerJobs or
                            registerServiceJobs export takes a JobRegistry, or that registers them in
-                           defaultRegistry on import (default: the reference service's jobs,
-                           HelloJob and HeartbeatJob)
+                           defaultRegistry on import (required)
   -h, --help               show this help
 
 Queues and defaults come from config/aws_active_job_sqs.yml (config/aws_active_job_sqs/<NODE_ENV>.yml
@@ -32,12 +31,13 @@ SQS endpoint, region and credentials: config/aws.yml or the SDK's own variables 
 AWS_ENDPOINT_URL_SQS, ...).
 `
 
-/** The registry holding the --jobs module's jobs (default: the reference service's). */
+/** The registry holding the --jobs module's jobs. */
 async function loadJobs(spec: string | undefined, cwd: string): Promise<JobRegistry> {
   if (spec === undefined) {
-    const registry = new JobRegistry()
-    ;(await import('../../service/jobs.js')).registerServiceJobs(registry)
-    return registry
+    throw new CliUsageError(
+      'poll needs --jobs MODULE: the module that registers your jobs (a default export or registerJobs(registry), ' +
+        'or defaultRegistry.register(...) on import), e.g. --jobs dist/jobs.js.',
+    )
   }
   try {
     return await loadJobsModule(spec, { cwd, namedBy: `--jobs ${spec}` })

@@ -1,5 +1,5 @@
 // The reference service's jobs: the README's examples, and what `npm run dev` runs.
-import { Job, type JobRegistry } from '../jobs/index.js'
+import { Job, type JobRegistry } from 'fastify-aws/jobs'
 
 /** Logs its arguments. `npx fastify-aws enqueue HelloJob '["world"]'` runs it. */
 export class HelloJob extends Job {

@@ -1,7 +1,9 @@
 // The reference service: a Fastify app with the worker tier and the sample jobs, as EB's worker environment runs it.
+// An app built on the package like any user's (it imports fastify-aws/*), not part of what the package exports.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { defaultRegistry, type JobRegistry } from '../jobs/index.js'
-import { workerTier, type WorkerTierOptions } from '../worker/index.js'
+import type { DevAppContext } from 'fastify-aws/dev'
+import { defaultRegistry, type JobRegistry } from 'fastify-aws/jobs'
+import { workerTier, type WorkerTierOptions } from 'fastify-aws/worker'
 import { registerServiceJobs } from './jobs.js'
 
 /** Options of {@link buildServiceApp}. */
@@ -31,4 +33,9 @@ export async function buildServiceApp(options: ServiceAppOptions = {}): Promise<
   app.get('/', async () => ({ service: 'fastify-aws', worker: app.workerTier !== undefined }))
   await app.register(workerTier, { registry, ...options.worker })
   return app
+}
+
+/** `npm run dev` runs this (`fastify-aws dev --app service/app.ts`): the service with dev's registry and worker options. */
+export function buildApp({ registry, worker, logger }: DevAppContext): Promise<FastifyInstance> {
+  return buildServiceApp({ registry, worker, logger })
 }

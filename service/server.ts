@@ -1,6 +1,7 @@
 // `npm start`: the reference service on PORT (8080) and HOST (0.0.0.0: containers need it; the sqsd guard, not the
 // bind address, keeps job requests local). SIGINT/SIGTERM close it gracefully. Start-up problems are one line on
 // stderr and exit code 1.
+import { listenForStop } from 'fastify-aws/jobs'
 import { buildServiceApp } from './app.js'
 
 // An empty PORT counts as unset, as empty ENV values do everywhere in fastify-aws. Digits only: Number() would also
@@ -22,21 +23,18 @@ try {
   process.exit(1)
 }
 
-let stopping = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    app.log.info({ signal }, 'Shutting down')
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'Error while shutting down')
-        process.exit(1)
-      },
-    )
-  })
-}
+// The first SIGINT/SIGTERM closes gracefully (running jobs finish); a second one, later, exits at once.
+const stop = listenForStop()
+void stop.stopped.then((signal) => {
+  app.log.info({ signal }, 'Shutting down')
+  app.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      app.log.error({ err }, 'Error while shutting down')
+      process.exit(1)
+    },
+  )
+})
 
 try {
   await app.listen({ port, host })
