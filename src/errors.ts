@@ -6,6 +6,14 @@
  */
 import createError from '@fastify/error'
 
+/**
+ * `thrown` as an Error: itself when it is one, else an Error whose message is its text (a `throw 'text'` or a
+ * rejected promise with a plain value). Every catch that hands a thrown value on as an Error goes through here.
+ */
+export function toError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown))
+}
+
 // ── config ────────────────────────────────────────────────────────────────────────────────
 /** A configuration value (code, ENV or YAML) is missing, unknown or of the wrong type. */
 export const ConfigError = createError<'FASTIFY_AWS_CONFIG', [string]>('FASTIFY_AWS_CONFIG', '%s')

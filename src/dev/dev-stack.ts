@@ -7,13 +7,14 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import type { FastifyInstance } from 'fastify'
 import { createAwsClient, type AwsClientOptions, type PinoLike } from '../aws/index.js'
 import { DevConfigError } from '../errors.js'
-import { JobRegistry } from '../jobs/index.js'
+import { JobRegistry, toJobAllowlist } from '../jobs/index.js'
 import { loadQueueConfig, useSqsQueue } from '../queue/index.js'
 import { loadCronYaml, type CronEntry } from '../config/index.js'
 import { SqsdDaemon } from '../sqsd/daemon.js'
 import { EMBEDDED_SQS_AWS, startEmbeddedSqs } from './embedded-sqs.js'
 import { defaultSqsdSettings, type SqsdSettings } from '../sqsd/options.js'
 import { queueNameOf } from '../sqsd/headers.js'
+import { loadWorkerSettings } from '../worker/index.js'
 import { createWorkerQueues } from './queues.js'
 import { DEV_STATE_FILE, removeDevState, writeDevState, type DevState } from './state-file.js'
 
@@ -166,7 +167,9 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
     const appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
     // 5. The daemon, POSTing to the app, with the cron.yaml tasks.
-    const cron: CronEntry[] = cronFile ? loadCronYaml(cronFile, { workerPath: httpPath, registry }) : []
+    // Checked as the app's worker checks it: registered, and allowed by the worker's job_class_allowlist.
+    const allowlist = cronFile ? toJobAllowlist(loadWorkerSettings({}, { cwd }).job_class_allowlist) : undefined
+    const cron: CronEntry[] = cronFile ? loadCronYaml(cronFile, { workerPath: httpPath, registry, allowlist }) : []
     const daemon = new SqsdDaemon({
       sqs,
       queueUrl,

@@ -5,6 +5,8 @@
  */
 export { Job, type JobClass, type JobContext, type DeliveryInfo, type PerformArgs, type ConfiguredJob } from './job.js'
 export { JobRegistry, defaultRegistry } from './registry.js'
+export { toJobAllowlist, isJobAllowed, resolveJob, type JobAllowlist } from './allowlist.js'
+export { isPermanentFailure, permanentFailureKind, type PermanentFailureKind } from './permanent.js'
 export { buildEnvelope, parseEnvelope, envelopeFrom, type JobEnvelope, type NewEnvelope } from './envelope.js'
 export { serializeArguments, deserializeArguments, isoNanos, type JobArgument } from './arguments.js'
 export {

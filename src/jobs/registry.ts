@@ -1,5 +1,6 @@
 // Name → job class, in a Map: a message can only reach a class that was registered under that exact name.
 import { JobDefinitionError, UnknownJobError } from '../errors.js'
+import { isJobAllowed, toJobAllowlist, type JobAllowlist } from './allowlist.js'
 import type { JobClass } from './job.js'
 
 /** Ruby-constant-shaped names (`ReportJob`, `Admin::ReportJob`), so names can be shared with Rails. */
@@ -8,7 +9,7 @@ const NAME = /^[A-Z][A-Za-z0-9_]*(::[A-Z][A-Za-z0-9_]*)*$/
 /** Registered jobs. Lookups never touch object prototypes: `__proto__` or `constructor` are simply unknown. */
 export class JobRegistry {
   readonly #jobs = new Map<string, JobClass>()
-  #allowlist: ReadonlySet<string> | undefined
+  #allowlist: JobAllowlist | undefined
 
   /** Registers job classes; a missing/invalid `jobName` or a name taken by another class is an error. */
   register(...classes: JobClass[]): this {
@@ -32,10 +33,11 @@ export class JobRegistry {
 
   /**
    * Only these names may run from messages (sqsd, poller, Lambda), even if more are registered.
-   * `undefined` lifts the restriction.
+   * `undefined` lifts the restriction. This narrows the registry itself, for every transport that uses it; the
+   * transports' own `allowlist` option (`job_class_allowlist`) leaves the registry as it is (see `resolveJob`).
    */
   allow(names: Iterable<string> | undefined): this {
-    this.#allowlist = names === undefined ? undefined : new Set(names)
+    this.#allowlist = toJobAllowlist(names)
     return this
   }
 
@@ -47,7 +49,7 @@ export class JobRegistry {
   /** The job a message may run under `name`; unknown or not allowlisted names throw {@link UnknownJobError}. */
   resolve(name: string): JobClass {
     const job = this.#jobs.get(name)
-    if (!job || (this.#allowlist && !this.#allowlist.has(name))) throw new UnknownJobError(JSON.stringify(name))
+    if (!job || !isJobAllowed(this.#allowlist, name)) throw new UnknownJobError(JSON.stringify(name))
     return job
   }
 

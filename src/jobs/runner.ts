@@ -1,6 +1,8 @@
 // Runs one job message: resolve by name, deserialize arguments, perform, decide, log once.
 import { tracingChannel } from 'node:diagnostics_channel'
+import { toError } from '../errors.js'
 import { deserializeArguments, type JobArgument } from './arguments.js'
+import { resolveJob, type JobAllowlist } from './allowlist.js'
 import { attachContext } from './context.js'
 import { envelopeFrom, parseEnvelope, type JobEnvelope } from './envelope.js'
 import type { DeliveryInfo, Job, JobClass, JobContext } from './job.js'
@@ -19,6 +21,8 @@ export interface PreparedJob {
 export interface RunJobOptions {
   /** Where names are looked up (default: the process-wide registry). */
   registry?: JobRegistry
+  /** Only these names may run (`job_class_allowlist`; default: every registered job). */
+  allowlist?: JobAllowlist
   /** Gets one line per run (default: silent). */
   logger?: JobLogger
   /**
@@ -62,12 +66,17 @@ export interface JobPerformEvent {
 export const jobPerformChannel = tracingChannel<unknown, JobPerformEvent>('fastify-aws:job:perform')
 
 /**
- * Parses and resolves a message. Throws `MalformedMessageError`, `UnknownJobError` or
- * `UnsupportedArgumentError` (a message that can never run, whatever the retry policy).
+ * Parses and resolves a message: its job must be registered in `registry` and allowed by `allowlist` (see
+ * {@link resolveJob}). Throws `MalformedMessageError`, `UnknownJobError` or `UnsupportedArgumentError`: a message
+ * that can never run, whatever the retry policy (see `isPermanentFailure`).
  */
-export function prepareJob(message: string | Buffer | JobEnvelope, registry: JobRegistry = defaultRegistry): PreparedJob {
+export function prepareJob(
+  message: string | Buffer | JobEnvelope,
+  registry: JobRegistry = defaultRegistry,
+  allowlist?: JobAllowlist,
+): PreparedJob {
   const envelope = typeof message === 'string' || Buffer.isBuffer(message) ? parseEnvelope(message) : envelopeFrom(message)
-  const job = registry.resolve(envelope.job_class)
+  const job = resolveJob(registry, envelope.job_class, allowlist)
   return { envelope, job, args: deserializeArguments(envelope.arguments) }
 }
 
@@ -134,7 +143,7 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
     instance = new job()
   } catch (thrown) {
     // A constructor that throws is a failed run like any other (performJob never throws).
-    const error = thrown instanceof Error ? thrown : new Error(String(thrown))
+    const error = toError(thrown)
     const run: JobRun = { ...base(envelope, attempt), ...decide(error, attempt, job, context.log), durationMs: 0, error }
     logRun(logger, run)
     return run
@@ -157,7 +166,7 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
       result,
     }
   } catch (thrown) {
-    const error = thrown instanceof Error ? thrown : new Error(String(thrown))
+    const error = toError(thrown)
     run = { ...base(envelope, attempt), ...decide(error, attempt, job, context.log), durationMs: performance.now() - started, error }
   }
   // The run line goes to the given logger, not the job's child: the child already binds job_class and job_id,
@@ -189,7 +198,7 @@ function decide(error: Error, attempt: number, job: JobClass, log: JobLogger): R
 
 /** {@link prepareJob} then {@link performJob}. */
 export async function runJob(message: string | Buffer | JobEnvelope, options: RunJobOptions): Promise<JobRun> {
-  return performJob(prepareJob(message, options.registry), options)
+  return performJob(prepareJob(message, options.registry, options.allowlist), options)
 }
 
 /** performNow: an inline run that resolves to perform's result or rejects with its error. */

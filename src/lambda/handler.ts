@@ -2,7 +2,18 @@
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import type { AwsClientOptions } from '../aws/index.js'
 import { LambdaEventError } from '../errors.js'
-import { defaultRegistry, performJob, prepareJob, silentLogger, type JobLogger, type JobRegistry, type JobRun } from '../jobs/index.js'
+import {
+  defaultRegistry,
+  isPermanentFailure,
+  performJob,
+  prepareJob,
+  silentLogger,
+  toJobAllowlist,
+  type JobLogger,
+  type JobRegistry,
+  type JobRun,
+} from '../jobs/index.js'
+import { loadQueueConfig, type LoadQueueConfigOptions } from '../queue/index.js'
 import { createSqsClient, remainingDelaySeconds, sendBackToWait } from '../sqs/index.js'
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from './event.js'
 import { deliveryOfRecord, queueOfRecord, type RecordQueue } from './record.js'
@@ -14,6 +25,13 @@ export type LambdaPermanentFailureHandler = (error: Error, record: SqsRecord) =>
 export interface LambdaHandlerOptions {
   /** Where job names are looked up (default: the process-wide registry). */
   registry?: JobRegistry
+  /**
+   * Only these job names may run (default: the queue configuration's `job_class_allowlist`, as the poller reads it,
+   * else every registered job). The registry is left as it is.
+   */
+  allowlist?: readonly string[]
+  /** Where the queue configuration (`job_class_allowlist`) is read from when `allowlist` is not given (default: cwd and process.env). */
+  load?: LoadQueueConfigOptions
   /** Gets one line per job run (default: silent). Lambda sends stdout to CloudWatch, so pino on stdout fits. */
   logger?: JobLogger
   /** Records of a standard queue run at once (default: all of the batch). */
@@ -53,6 +71,7 @@ type RecordOutcome = 'done' | 'failed'
  */
 export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaSqsHandler {
   const registry = options.registry ?? defaultRegistry
+  const allowlist = toJobAllowlist(options.allowlist ?? loadQueueConfig(options.load).jobClassAllowlist)
   const logger = options.logger ?? silentLogger
   const now = options.now ?? Date.now
   let client = options.client
@@ -78,8 +97,9 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaS
   async function handleRecord(record: SqsRecord, queue: RecordQueue): Promise<RecordOutcome> {
     let prepared
     try {
-      prepared = prepareJob(record.body, registry)
+      prepared = prepareJob(record.body, registry, allowlist)
     } catch (error) {
+      if (!isPermanentFailure(error)) throw error
       return permanentFailure(error as Error, record)
     }
     if (!queue.fifo) {

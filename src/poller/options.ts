@@ -22,6 +22,11 @@ export type PermanentFailureHandler = (
 export interface PollerOptions {
   /** Where job names are looked up (default: the process-wide registry). */
   registry?: JobRegistry
+  /**
+   * Only these job names may run (default: config `job_class_allowlist`, else every registered job). The registry is
+   * left as it is: other parts sharing it keep their own allowlist.
+   */
+  allowlist?: readonly string[]
   /** Queue names to poll (default: every configured queue). */
   queues?: readonly string[]
   /** An already loaded queue configuration. */

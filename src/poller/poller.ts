@@ -2,7 +2,19 @@
 import { EventEmitter } from 'node:events'
 import { ReceiveMessageCommand, type Message, type ReceiveMessageCommandInput, type SQSClient } from '@aws-sdk/client-sqs'
 import { PollerConfigError } from '../errors.js'
-import { defaultRegistry, performJob, prepareJob, silentLogger, type JobLogger, type JobRegistry, type JobRun, type PreparedJob } from '../jobs/index.js'
+import {
+  defaultRegistry,
+  isPermanentFailure,
+  performJob,
+  prepareJob,
+  silentLogger,
+  toJobAllowlist,
+  type JobAllowlist,
+  type JobLogger,
+  type JobRegistry,
+  type JobRun,
+  type PreparedJob,
+} from '../jobs/index.js'
 import { loadQueueConfig, type QueueConfig, type QueueSettings } from '../queue/index.js'
 import { createSqsClient, moveToDeadLetter, QueueWrites, readQueueInfo, remainingDelaySeconds, sendBackToWait, Slots, type QueueInfo } from '../sqs/index.js'
 import type { PollerEvents } from './events.js'
@@ -81,6 +93,7 @@ export class Poller extends EventEmitter<PollerEvents> {
   readonly #ownsClient: boolean
   readonly #options: PollerOptions
   readonly #registry: JobRegistry
+  readonly #allowlist: JobAllowlist | undefined
   readonly #logger: JobLogger
   readonly #now: () => number
   readonly #slots: Slots
@@ -115,6 +128,7 @@ export class Poller extends EventEmitter<PollerEvents> {
     }
     this.#slots = new Slots(concurrency)
     this.#registry = options.registry ?? defaultRegistry
+    this.#allowlist = toJobAllowlist(options.allowlist ?? this.config.jobClassAllowlist)
     this.#logger = options.logger ?? silentLogger
     this.#now = options.now ?? Date.now
     const load = options.load ?? {}
@@ -146,7 +160,6 @@ export class Poller extends EventEmitter<PollerEvents> {
       )
     }
     const settings = names.map((n) => this.config.queue(n))
-    if (this.config.jobClassAllowlist) this.#registry.allow(this.config.jobClassAllowlist)
     for (const s of settings) {
       const info = await readQueueInfo(this.client, s.url)
       const configured = this.#options.visibilityTimeout ?? s.visibilityTimeout
@@ -359,8 +372,9 @@ export class Poller extends EventEmitter<PollerEvents> {
   async #process(q: PolledQueue, m: ReceivedMessage): Promise<boolean> {
     let prepared: PreparedJob
     try {
-      prepared = prepareJob(m.body, this.#registry)
+      prepared = prepareJob(m.body, this.#registry, this.#allowlist)
     } catch (error) {
+      if (!isPermanentFailure(error)) throw error
       return this.#permanentFailure(q, m, error as Error)
     }
     if (!q.settings.fifo) {

@@ -75,6 +75,7 @@ export interface QueueConfig {
   readonly shutdownTimeout: number
   readonly messageGroupId: string
   readonly excludedDeduplicationKeys: readonly string[]
+  /** `job_class_allowlist`: undefined lets every registered job run; a list allows exactly its names. */
   readonly jobClassAllowlist: readonly string[] | undefined
   readonly async: boolean
   readonly maxMessageBytes: number
@@ -140,7 +141,7 @@ export function loadQueueConfig(options: LoadQueueConfigOptions = {}): QueueConf
     shutdownTimeout: v.shutdown_timeout,
     messageGroupId: v.message_group_id,
     excludedDeduplicationKeys: globalKeys,
-    jobClassAllowlist: v.job_class_allowlist && v.job_class_allowlist.length > 0 ? v.job_class_allowlist : undefined,
+    jobClassAllowlist: v.job_class_allowlist,
     async: v.async,
     maxMessageBytes: v.max_message_bytes,
     file: loaded.file,

@@ -1,7 +1,7 @@
 // The SQS queue adapter: performLater → SendMessage (sync), background batches (async), enqueueAll → SendMessageBatch.
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import type { AwsClientOptions } from '../aws/index.js'
-import { QueueClosedError } from '../errors.js'
+import { QueueClosedError, toError } from '../errors.js'
 import { silentLogger, type EnqueueRequest, type EnqueuedJob, type JobLogger, type JobQueueAdapter } from '../jobs/index.js'
 import { sendBatches, type BatchSendOptions } from './batch-send.js'
 import { loadQueueConfig, type LoadQueueConfigOptions, type QueueConfig } from './config.js'
@@ -164,7 +164,7 @@ export class SqsQueue implements JobQueueAdapter {
       })
       .catch(async (error: unknown) => {
         // sendBatches reports per entry; this only runs on a bug or a throwing handler.
-        for (const m of batch) await this.#reportAsyncError(error instanceof Error ? error : new Error(String(error)), m.request)
+        for (const m of batch) await this.#reportAsyncError(toError(error), m.request)
       })
       .finally(() => {
         this.#inFlightCount -= batch.length

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { Session } from 'fastify'
 import type { SessionStore } from '@fastify/session'
 import { clientOrCreate, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
-import { SessionDataError, SessionTooLargeError } from '../errors.js'
+import { SessionDataError, SessionTooLargeError, toError } from '../errors.js'
 import { defaultErrorHandler, type SessionErrorHandler, type SessionOperation } from './error-handler.js'
 import { expireAtFor, isExpired, type ExpiryPolicy } from './expiry.js'
 import { MAX_ITEM_BYTES, itemBytes, type StoredItem } from './item.js'
@@ -257,12 +257,12 @@ export class DynamoDbSessionStore implements SessionStore {
 
   /** Runs the error handler; returns what it threw (the request then fails), or undefined when it carried on. */
   #handle(operation: SessionOperation, err: unknown): Error | undefined {
-    const error = err instanceof Error ? err : new Error(String(err))
+    const error = toError(err)
     try {
       this.#errorHandler(error, { operation, tableName: this.settings.table_name })
       return undefined
     } catch (thrown) {
-      return thrown instanceof Error ? thrown : new Error(String(thrown))
+      return toError(thrown)
     }
   }
 }

@@ -5,12 +5,12 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { ConfigError } from '../errors.js'
 import { dockerHostAddresses } from './docker-host.js'
 import { forwardedForAddresses } from './forwarded.js'
+import { isSqsdUserAgent } from './sqsd-headers.js'
 import { formatTrustedHost, inTrustedRange, parseTrustedHost, type DockerHostsSetting, type TrustedRange } from './trusted-hosts.js'
 
 /** True when the request's User-Agent marks it as sent by the EB SQS daemon. */
 export function isSqsdRequest(request: Pick<FastifyRequest, 'headers'>): boolean {
-  const ua = request.headers['user-agent']
-  return typeof ua === 'string' && ua.startsWith('aws-sqsd')
+  return isSqsdUserAgent(request.headers['user-agent'])
 }
 
 /** Options of the guard plugin. */

@@ -8,4 +8,4 @@ export { runningInDocker, defaultGateways, dockerHostAddresses, DEFAULT_DOCKER_B
 // cron.yaml is read in config (the worker and the sqsd daemon both use it); re-exported where it was first published.
 export { loadCronYaml, parseCronYaml, nextFireTime, scheduleProblem, type CronEntry, type CronYamlCheck } from '../config/index.js'
 export { workerOptions, workerConfigSource, loadWorkerSettings, type WorkerSettings } from './options.js'
-export { deliveryFromHeaders } from './sqsd-headers.js'
+export { deliveryFromHeaders, isSqsdUserAgent } from './sqsd-headers.js'

@@ -7,20 +7,24 @@ import {
   defaultRegistry,
   envelopeFrom,
   performJob,
+  permanentFailureKind,
   prepareJob,
+  resolveJob,
+  toJobAllowlist,
+  type JobAllowlist,
   type JobLogger,
   type JobRegistry,
   type JobRun,
   type PreparedJob,
   silentLogger,
 } from '../jobs/index.js'
-import { UnknownJobError } from '../errors.js'
+import { toError } from '../errors.js'
 import { Slots } from '../sqs/index.js'
 import { loadCronYaml, type CronEntry } from '../config/index.js'
 import { sqsdGuard, type SqsdGuardOptions } from './guard.js'
 import { loadWorkerSettings, type WorkerSettings } from './options.js'
 import { oneLine, sendLine } from './responses.js'
-import { deliveryFromHeaders } from './sqsd-headers.js'
+import { deliveryFromHeaders, isSqsdUserAgent } from './sqsd-headers.js'
 
 /** Options of {@link workerTier}; each overrides its ENV/YAML counterpart (see the README's table). */
 export interface WorkerTierOptions {
@@ -82,8 +86,7 @@ const sqsdConstraint = {
     }
   },
   deriveConstraint(req: { headers: Record<string, string | string[] | undefined> }) {
-    const ua = req.headers['user-agent']
-    return typeof ua === 'string' && ua.startsWith('aws-sqsd') ? 'sqsd' : undefined
+    return isSqsdUserAgent(req.headers['user-agent']) ? 'sqsd' : undefined
   },
   mustMatchWhenDerived: false,
   validate() {},
@@ -107,8 +110,8 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     return
   }
   const registry = opts.registry ?? defaultRegistry
-  const allowlist = settings.job_class_allowlist ? new Set(settings.job_class_allowlist) : undefined
-  const cron = readCron(fastify, settings.cron_file, code.cron_file !== undefined, cwd, settings.path, registry)
+  const allowlist = toJobAllowlist(settings.job_class_allowlist)
+  const cron = readCron(fastify, settings.cron_file, code.cron_file !== undefined, cwd, settings.path, registry, allowlist)
   const capacity = new Slots(settings.threads)
   const controllers = new Set<AbortController>()
   /** Set when shutdown_timeout has passed: the reason every job's signal is aborted with. */
@@ -135,13 +138,10 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
 
   const resolve = (request: FastifyRequest, taskName: string | undefined): PreparedJob => {
     if (taskName) {
-      if (allowlist && !allowlist.has(taskName)) throw new UnknownJobError(JSON.stringify(taskName))
-      const job = registry.resolve(taskName)
+      const job = resolveJob(registry, taskName, allowlist)
       return { job, envelope: envelopeFrom({ job_class: taskName, queue_name: job.queueName }), args: [] }
     }
-    const prepared = prepareJob((request.body as string | undefined) ?? '', registry)
-    if (allowlist && !allowlist.has(prepared.envelope.job_class)) throw new UnknownJobError(JSON.stringify(prepared.envelope.job_class))
-    return prepared
+    return prepareJob((request.body as string | undefined) ?? '', registry, allowlist)
   }
 
   /** The answer to sqsd for a finished run (sync mode). */
@@ -182,7 +182,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     } catch (thrown) {
       // performJob is not meant to reject; if it ever does, that is a failed run, not an unhandled rejection
       // (which would end the process).
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown))
+      const error = toError(thrown)
       const { envelope } = prepared
       request.log.error({ err: error, job_class: envelope.job_class, job_id: envelope.job_id }, `Job ${envelope.job_class} could not be run to a decision`)
       result = {
@@ -223,18 +223,18 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     try {
       prepared = resolve(request, taskName)
     } catch (err) {
-      const e = err as Error & { code?: string }
-      if (e.code === 'FASTIFY_AWS_UNKNOWN_JOB') {
+      const kind = permanentFailureKind(err)
+      if (kind === undefined) throw err
+      const e = err as Error
+      // An unknown name gets 500, so sqsd retries it: a deploy that registers the job may be on its way.
+      if (kind === 'unknown-job') {
         request.log.error({ err: e }, periodic ? 'Periodic task could not resolve to a registered job; check the cron.yaml name and url.' : 'Job could not resolve to a registered job.')
         sendLine(reply, 500, e.message)
         return
       }
-      if (e.code === 'FASTIFY_AWS_MALFORMED_MESSAGE' || e.code === 'FASTIFY_AWS_UNSUPPORTED_ARGUMENT') {
-        request.log.warn({ err: e }, 'Rejected sqsd message')
-        sendLine(reply, 400, e.message)
-        return
-      }
-      throw err
+      request.log.warn({ err: e }, 'Rejected sqsd message')
+      sendLine(reply, 400, e.message)
+      return
     }
     const name = prepared.envelope.job_class
     if (!capacity.tryTake()) {
@@ -336,10 +336,11 @@ function readCron(
   cwd: string,
   workerPath: string,
   registry: JobRegistry,
+  allowlist: JobAllowlist | undefined,
 ): CronEntry[] {
   const path = isAbsolute(file) ? file : join(cwd, file)
   if (!explicit && file === 'cron.yaml' && !existsSync(path)) return []
-  const entries = loadCronYaml(path, { workerPath, registry })
+  const entries = loadCronYaml(path, { workerPath, registry, allowlist })
   for (const e of entries) {
     if (e.url === workerPath) fastify.log.info({ task: e.name, schedule: e.schedule }, 'Periodic task runs job')
     else fastify.log.info({ task: e.name, url: e.url }, "Periodic task posts to another path; the app's own route handles it")

@@ -5,6 +5,14 @@ import { setOwnKey } from '../jobs/own-key.js'
 
 const ATTR = 'x-aws-sqsd-attr-'
 
+/**
+ * True for the User-Agent of EB's SQS daemon (`aws-sqsd`, `aws-sqsd/2.4`): what marks a request as sqsd's, for the
+ * guard ({@link isSqsdRequest}) and for the route constraint that sends it to the worker route.
+ */
+export function isSqsdUserAgent(userAgent: unknown): boolean {
+  return typeof userAgent === 'string' && userAgent.startsWith('aws-sqsd')
+}
+
 function one(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name]
   return Array.isArray(v) ? v[0] : v

@@ -116,6 +116,35 @@ t.test('permanent failures are reported (left for the redrive policy) unless the
   t.same(seen.sort(), ['FASTIFY_AWS_MALFORMED_MESSAGE', 'FASTIFY_AWS_UNKNOWN_JOB'])
 })
 
+t.test('job_class_allowlist: a registered job outside it can never run; from the option or the queue config', async (t) => {
+  const url = await sqs.createQueue('lambda-allowlist')
+  const queue = queueOn(t, { default: url })
+  await queue.enqueue(WorkJob.build('allowed?'))
+  const event = await eventFrom(url)
+  const ways = {
+    option: { allowlist: ['BackoffJob'] },
+    config: { load: { env: { AWS_ACTIVE_JOB_SQS_JOB_CLASS_ALLOWLIST: 'BackoffJob' }, cwd: t.testdir({}) } },
+  }
+  for (const [how, allowlist] of Object.entries(ways)) {
+    ran.length = 0
+    const codes: string[] = []
+    const handler = createLambdaHandler({
+      registry,
+      client: sqs.client,
+      ...allowlist,
+      onPermanentFailure: (error) => void codes.push((error as Error & { code?: string }).code ?? ''),
+    })
+    const res = await handler(event)
+    t.same(res.batchItemFailures, [{ itemIdentifier: event.Records[0]!.messageId }], `${how}: reported failed`)
+    t.same(codes, ['FASTIFY_AWS_UNKNOWN_JOB'], `${how}: a permanent failure, as an unknown job`)
+    t.same(ran, [], `${how}: WorkJob never ran`)
+  }
+  t.equal(registry.resolve('WorkJob'), WorkJob, 'the shared registry is not narrowed')
+  const open = await createLambdaHandler({ registry, client: sqs.client, load: { env: {}, cwd: t.testdir({}) } })(event)
+  t.same(open.batchItemFailures, [], 'without an allowlist the same registry runs it')
+  t.same(ran.map((r) => r.name), ['allowed?'])
+})
+
 t.test("a retry backoff sets the record's visibility; an early job is sent back to wait", async (t) => {
   const url = await sqs.createQueue('lambda-backoff', { VisibilityTimeout: '1' })
   const realNow = Date.now()

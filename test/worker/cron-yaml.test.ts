@@ -126,6 +126,37 @@ t.test('entries on the worker path must name a registered job; other urls are le
   t.match(problem(text.replace('url: /\n', 'url: /jobs\n'), { registry, workerPath: '/jobs' }), /no job is registered under "NoSuchJob"/)
 })
 
+t.test('entries on the worker path must be allowed by job_class_allowlist when there is one', async (t) => {
+  const { registry } = testJobs()
+  const text = 'version: 1\ncron:\n  - name: HeartbeatJob\n    url: /\n    schedule: "*/5 * * * *"\n  - name: Cleanup\n    url: /scheduled\n    schedule: "0 3 * * *"\n'
+  t.equal(
+    problem(text, { registry, allowlist: new Set(['HelloJob']) }),
+    'cron.yaml:3 (cron entry "HeartbeatJob"): job "HeartbeatJob" is registered but not in job_class_allowlist, so the worker would refuse every run of this task. Add it to the allowlist, or remove the task.',
+  )
+  t.equal(problem(text, { registry, allowlist: new Set(['HeartbeatJob']) }), undefined, 'allowed; the other url is the app\'s')
+  t.equal(problem(text, { registry }), undefined, 'no allowlist: every registered job')
+  t.match(problem(text.replace('HeartbeatJob', 'Missing'), { registry, allowlist: new Set(['Missing']) }), /no job is registered under "Missing"/, 'allowed is not registered')
+})
+
+t.test('through the plugin: a task whose job is registered but not allowed stops start-up', async (t) => {
+  const cwd = emptyCwd(t)
+  writeFileSync(join(cwd, 'cron.yaml'), 'version: 1\ncron:\n  - name: HeartbeatJob\n    url: /\n    schedule: "*/5 * * * *"\n')
+  const start = async (worker: Parameters<typeof workerTier>[1], env: NodeJS.ProcessEnv = {}) => {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    return app
+      .register(workerTier, { enabled: true, registry: testJobs().registry, cwd, env, dockerHosts: false, ...worker })
+      .then(() => app.ready())
+      .then(() => undefined, (e: unknown) => e as Error & { code?: string })
+  }
+  const fromOption = await start({ allowlist: ['HelloJob'] })
+  t.equal(fromOption?.code, 'FASTIFY_AWS_CRON_YAML')
+  t.match(fromOption?.message, /cron\.yaml:3 \(cron entry "HeartbeatJob"\): job "HeartbeatJob" is registered but not in job_class_allowlist/)
+  const fromEnv = await start({}, { AWS_PROCESS_BEANSTALK_WORKER_JOB_CLASS_ALLOWLIST: 'HelloJob' })
+  t.equal(fromEnv?.code, 'FASTIFY_AWS_CRON_YAML', 'the same from AWS_PROCESS_BEANSTALK_WORKER_JOB_CLASS_ALLOWLIST')
+  t.equal(await start({ allowlist: ['HelloJob', 'HeartbeatJob'] }), undefined, 'allowed: starts')
+})
+
 t.test('through the plugin: a bad cron.yaml stops start-up; other urls are logged', async (t) => {
   const startWith = async (text: string | undefined, options: { cronFile?: string } = {}) => {
     const cwd = emptyCwd(t)
