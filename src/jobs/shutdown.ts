@@ -16,7 +16,7 @@ export interface StopListener {
 export const REPEATED_SIGNAL_WINDOW_MS = 1000
 
 /**
- * Listens for SIGINT and SIGTERM. The first resolves `stopped`; a second one (later than
+ * Listens for `signals` (SIGINT and SIGTERM). The first resolves `stopped`; a second one (later than
  * {@link REPEATED_SIGNAL_WINDOW_MS}), while the caller shuts down, calls `force` (default: exit with 130 at
  * once), for when a clean stop hangs.
  */
@@ -24,6 +24,7 @@ export function listenForStop(
   force: (signal: NodeJS.Signals) => void = () => process.exit(130),
   proc: Pick<NodeJS.Process, 'on' | 'off'> = process,
   now: () => number = Date.now,
+  signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
 ): StopListener {
   let firstAt: number | undefined
   let resolveStopped!: (signal: NodeJS.Signals) => void
@@ -36,13 +37,11 @@ export function listenForStop(
       force(signal)
     }
   }
-  proc.on('SIGINT', handler)
-  proc.on('SIGTERM', handler)
+  for (const s of signals) proc.on(s, handler)
   return {
     stopped,
     dispose: () => {
-      proc.off('SIGINT', handler)
-      proc.off('SIGTERM', handler)
+      for (const s of signals) proc.off(s, handler)
     },
   }
 }
