@@ -15,7 +15,7 @@ import { built } from './built.js'
 
 const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
 const { Poller } = await built<typeof import('../src/poller/index.js')>('poller/index.js')
-const { RECEIVE_ATTRIBUTES } = await built<typeof import('../src/poller/poller.js')>('poller/poller.js')
+const { RECEIVE_ATTRIBUTES } = await built<typeof import('../src/poller/receive-loop.js')>('poller/receive-loop.js')
 const { SqsQueue } = await built<typeof import('../src/queue/index.js')>('queue/index.js')
 
 const NOOP_JOBS = 2000

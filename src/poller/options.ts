@@ -1,6 +1,7 @@
-// Everything a Poller can be given, and how code options override the queue configuration.
+// Everything a Poller can be given, how code options override the queue configuration, and their checks.
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { AwsClientOptions } from '../aws/index.js'
+import { PollerConfigError } from '../errors.js'
 import type { JobLogger, JobRegistry } from '../jobs/index.js'
 import type { LoadQueueConfigOptions, QueueConfig } from '../queue/index.js'
 import type { ReceivedMessage } from './received.js'
@@ -62,4 +63,29 @@ export interface PollerOptions {
   logger?: JobLogger
   /** Clock in epoch ms, used to decide whether a job arrived before its scheduled_at (tests inject a fake one). */
   now?: () => number
+}
+
+/**
+ * The number of jobs to run at once (the option, else the config's), after checking every numeric option: a value
+ * out of range is a {@link PollerConfigError} naming the option.
+ */
+export function checkPollerOptions(options: PollerOptions, configConcurrency: number): number {
+  const concurrency = options.concurrency ?? configConcurrency
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new PollerConfigError(`concurrency must be a whole number >= 1, got ${concurrency}`)
+  }
+  checkRange('maxMessages', options.maxMessages, 1, 10)
+  checkRange('visibilityTimeout', options.visibilityTimeout, 0, 43_200)
+  checkRange('waitTimeSeconds', options.waitTimeSeconds, 0, 20)
+  if (options.shutdownTimeout !== undefined && !(options.shutdownTimeout >= 0)) {
+    throw new PollerConfigError(`shutdownTimeout must be a number of seconds >= 0, got ${options.shutdownTimeout}`)
+  }
+  return concurrency
+}
+
+function checkRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined) return
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new PollerConfigError(`${name} must be a whole number from ${min} to ${max}, got ${value}`)
+  }
 }

@@ -6,6 +6,7 @@
  */
 export { createSqsClient } from './client.js'
 export { isRetryableSqsError } from './retryable.js'
+export { sqsFailure } from './failure.js'
 export { MAX_DELAY_SECONDS, remainingDelaySeconds } from './delay.js'
 export { FAILURE_ATTRIBUTE, copyAttributes, sendBackToWait, moveToDeadLetter, type AnyMessageAttribute, type MessageCopy } from './copy.js'
 export { Slots } from './slots.js'

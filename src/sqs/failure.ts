@@ -1,4 +1,5 @@
-// Wraps a failed SQS call of the poller as a PollerSqsError naming the operation and the queue.
+// Wraps a failed SQS call as an error naming the operation, the queue and the message (the poller reports every
+// failed receive, delete, visibility change and re-send this way; the error keeps the poller's code for now).
 import { PollerSqsError } from '../errors.js'
 
 /** A `PollerSqsError` for `operation` on `queue`; `cause` keeps the original error. */
