@@ -1,6 +1,8 @@
-// Worker-tier options: AWS_PROCESS_BEANSTALK_WORKER_* (the Ruby gem's names), config/aws_process_beanstalk_worker.yml, code.
+// Worker-tier options: AWS_PROCESS_BEANSTALK_WORKER_* (the Ruby gem's names), config/aws_process_beanstalk_worker.yml, code
+// (the plugin's camelCase options, mapped here to the snake_case keys every source shares).
 import { availableParallelism } from 'node:os'
 import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionInput } from '../config/index.js'
+import type { JobRegistry } from '../jobs/index.js'
 import { DOCKER_HOSTS_EXPECTED, readDockerHostsSetting, type DockerHostsSetting } from './trusted-hosts.js'
 
 /** Every worker option; ENV names are `AWS_PROCESS_BEANSTALK_WORKER_<KEY>`. */
@@ -36,4 +38,49 @@ export type WorkerSettings = OptionInput<typeof workerOptions>
 /** Resolves the worker options: code > ENV > YAML > defaults. */
 export function loadWorkerSettings(code: WorkerSettings = {}, load: Omit<LoadConfigOptions<typeof workerOptions>, 'code'> = {}) {
   return loadConfig(workerConfigSource, workerOptions, { ...load, code }).values
+}
+
+/** Options of `workerTier`; each overrides its ENV/YAML counterpart (see the README's table). */
+export interface WorkerTierOptions {
+  /** Serve sqsd requests (else `AWS_PROCESS_BEANSTALK_WORKER_REQUESTS`, default off). */
+  enabled?: boolean
+  /** Answer 200 when a job is accepted rather than when it finishes (`..._JOBS_ASYNC`). */
+  async?: boolean
+  /** Jobs that may run at once (`..._THREADS`, default CPUs × 2). */
+  threads?: number
+  /** Path sqsd POSTs jobs to (`..._PATH`, default `/`). */
+  path?: string
+  /** Largest body in bytes (`..._BODY_LIMIT`). */
+  bodyLimit?: number
+  /** Seconds running jobs get on close (`..._SHUTDOWN_TIMEOUT`, default 30). */
+  shutdownTimeout?: number
+  /** cron.yaml to validate (`..._CRON_FILE`, default `cron.yaml`, skipped when that default is absent). */
+  cronFile?: string
+  /** Only these job names may run from sqsd (`..._JOB_CLASS_ALLOWLIST`). */
+  allowlist?: readonly string[]
+  /** Trusted Docker host addresses: 'auto', false, or a list of addresses and CIDR ranges (`..._DOCKER_HOSTS`). */
+  dockerHosts?: DockerHostsSetting
+  /** Registry jobs are looked up in (default: the process-wide one). */
+  registry?: JobRegistry
+  /** Directory holding config/ and cron.yaml (default: cwd). */
+  cwd?: string
+  /** ENV to read (default: process.env). */
+  env?: NodeJS.ProcessEnv
+  /** /proc location for Docker detection (tests). */
+  procRoot?: string
+}
+
+/** The plugin options that are settings, under their settings keys (the code layer of the precedence rule). */
+export function settingsFromOptions(opts: WorkerTierOptions): WorkerSettings {
+  const code: WorkerSettings = {}
+  if (opts.enabled !== undefined) code.requests = opts.enabled
+  if (opts.async !== undefined) code.jobs_async = opts.async
+  if (opts.threads !== undefined) code.threads = opts.threads
+  if (opts.path !== undefined) code.path = opts.path
+  if (opts.bodyLimit !== undefined) code.body_limit = opts.bodyLimit
+  if (opts.shutdownTimeout !== undefined) code.shutdown_timeout = opts.shutdownTimeout
+  if (opts.cronFile !== undefined) code.cron_file = opts.cronFile
+  if (opts.allowlist !== undefined) code.job_class_allowlist = opts.allowlist
+  if (opts.dockerHosts !== undefined) code.docker_hosts = opts.dockerHosts
+  return code
 }
