@@ -1,5 +1,5 @@
 // The "which queue" flags that `enqueue` and `cron run` share, and how they map onto resolveTargetQueue.
-import type { TargetQueueInput } from '../dev/target-queue.js'
+import type { TargetQueueInput } from './target-queue.js'
 
 /** `--queue-url`, `--endpoint`, `--region`, `--state-file`, for parseFlags. */
 export const targetQueueFlags = {

@@ -2,7 +2,7 @@
 import { targetQueueFlags, targetQueueInput } from '../target-queue-flags.js'
 import { Job, jobRequest, type JobClass } from '../../jobs/index.js'
 import { loadQueueConfig, SqsQueue } from '../../queue/index.js'
-import { resolveTargetQueue } from '../../dev/target-queue.js'
+import { resolveTargetQueue } from '../target-queue.js'
 import { CliUsageError } from '../../errors.js'
 import { intFlag, parseFlags } from '../args.js'
 import type { Command } from '../command.js'

@@ -3,8 +3,8 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import { resolve } from 'node:path'
 import { createAwsClient, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
 import { DevQueueNotFoundError } from '../errors.js'
-import { EMBEDDED_SQS_AWS } from './embedded-sqs.js'
-import { DEV_STATE_FILE, readDevState, type DevState } from './state-file.js'
+import { EMBEDDED_SQS_AWS } from '../dev/embedded-sqs.js'
+import { DEV_STATE_FILE, readDevState, type DevState } from '../dev/state-file.js'
 
 /** Inputs of {@link resolveTargetQueue}. */
 export interface TargetQueueInput {
