@@ -1,45 +1,22 @@
-// The sqsd / dev / enqueue / cron commands in-process: every bad input gives a precise message, and
-// enqueue → job runs end to end against a dev stack.
+// The dev / enqueue / cron commands in-process: every bad input gives a precise message, and enqueue → job runs end
+// to end against a dev stack. (The sqsd command's tests are in test/sqsd/cli.test.ts.)
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import t from 'tap'
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import { runCli } from '../helpers/cli.js'
 import { parseJobArguments } from '../../src/cli/commands/enqueue.js'
 import { startDevStack } from '../../src/dev/dev-stack.js'
 import { Job } from '../../src/jobs/index.js'
 import { buildServiceApp } from '../../service/app.js'
-import { startSqs } from '../helpers/emulators.js'
 import { memoryLogger, sqsClient, startCaptureApp, waitFor } from '../sqsd/helpers.js'
 
 const cli = (argv: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = {}) => runCli(argv, env, cwd)
 
 const emptyDir = mkdtempSync(join(tmpdir(), 'fastify-aws-cli-'))
 const ownJobs = join(import.meta.dirname, 'fixtures', 'own-jobs.ts')
-
-t.test('sqsd: precise usage errors', async (t) => {
-  t.match(await cli(['sqsd'], emptyDir), { code: 2, err: /--queue-url is required/ })
-  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--http-connections', '500'], emptyDir), {
-    code: 2,
-    err: /--http-connections takes a whole number from 1 to 100 \(EB HttpConnections\), got "500"/,
-  })
-  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--connect-timeout', 'soon'], emptyDir), {
-    code: 2,
-    err: /--connect-timeout takes a whole number >= 1, got "soon"/,
-  })
-  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--http-url', 'https://app/'], emptyDir), {
-    code: 1,
-    err: /--http-url "https:\/\/app\/" must use http:\/\//,
-  })
-  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--log-level', 'loud'], emptyDir), { code: 2, err: /--log-level takes one of/ })
-  t.match(await cli(['sqsd', '--queue-url', 'http://q', '--bogus'], emptyDir), { code: 2, err: /bogus/ })
-  t.match(await cli(['sqsd'], emptyDir, { FASTIFY_AWS_SQSD_MAX_RETRIES: '0', FASTIFY_AWS_SQSD_QUEUE_URL: 'http://q' }), {
-    code: 1,
-    err: /FASTIFY_AWS_SQSD_MAX_RETRIES="0": expected an integer from 1 to 100/,
-  })
-})
 
 t.test('dev: precise usage errors', async (t) => {
   t.match(await cli(['dev', '--port', '70000'], emptyDir), { code: 2, err: /--port takes a port from 0 to 65535, got "70000"/ })
@@ -170,30 +147,4 @@ t.test('enqueue and cron run find the running dev stack; the job runs end to end
   })
   t.match(JSON.parse(dead!), { job_class: 'NoSuchJob' })
   t.equal(failing.daemon.stats.failed, 2)
-})
-
-t.test('sqsd command: polls the queue given by flags, POSTs to --http-url, stops on SIGTERM', async (t) => {
-  const emulator = await startSqs()
-  t.teardown(() => emulator.close())
-  const app = await startCaptureApp(() => 200)
-  t.teardown(() => app.close())
-  const sqs = sqsClient(emulator.endpoint)
-  t.teardown(() => sqs.destroy())
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'cli-sqsd' }))
-  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"job_class":"HelloJob"}' }))
-
-  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' })
-  const running = cli(
-    ['sqsd', '--queue-url', QueueUrl!, '--endpoint', emulator.endpoint, '--http-url', `${app.url}jobs`, '--wait-time', '1', '--http-connections', '2', '--mime-type', 'text/plain'],
-    emptyDir,
-  )
-  await waitFor('the POST', () => app.requests.length === 1)
-  t.equal(app.requests[0]!.path, '/jobs')
-  t.equal(app.requests[0]!.headers['content-type'], 'text/plain')
-  // The command waits for SIGINT/SIGTERM; emitting the event runs its handler without signalling the test runner.
-  process.emit('SIGTERM')
-  const result = await running
-  t.equal(result.code, 0, result.err)
-  t.match(result.out, /"job":"HelloJob","status":200/)
-  t.match(result.out, /sqsd stopped/)
 })
