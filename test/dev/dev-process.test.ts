@@ -6,7 +6,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { waitFor } from '../sqsd/helpers.js'
 
 const repo = join(import.meta.dirname, '..', '..')
@@ -39,6 +39,17 @@ function run(args: string[], cwd = repo): Running {
   return { child, output: () => out, exited }
 }
 
+/** Starts `fastify-aws dev` (killed by teardown if still running) and waits until its state file says it is up. */
+async function startDev<S>(t: Test, args: string[], stateFile: string, cwd = repo): Promise<{ dev: Running; state: S }> {
+  const dev = run(['dev', '--port', '0', '--wait-time', '1', ...args], cwd)
+  t.teardown(() => {
+    if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
+  })
+  await waitFor('the state file', () => existsSync(stateFile) || dev.child.exitCode !== null, 60_000)
+  t.equal(dev.child.exitCode, null, `dev is running (output: ${dev.output().slice(-500)})`)
+  return { dev, state: JSON.parse(readFileSync(stateFile, 'utf8')) as S }
+}
+
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1')
@@ -64,13 +75,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devproc-'))
     const stateFile = join(dir, 'dev.json')
     // What `npm run dev` runs in this repository: the reference service as the app.
-    const dev = run(['dev', '--app', 'service/app.ts', '--port', '0', '--state-file', stateFile, '--wait-time', '1'])
-    t.teardown(() => {
-      if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
-    })
-    await waitFor('the state file', () => existsSync(stateFile) || dev.child.exitCode !== null, 60_000)
-    t.equal(dev.child.exitCode, null, `dev is running (output: ${dev.output().slice(-500)})`)
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; endpoint: string; pid: number }
+    const { dev, state } = await startDev<{ appUrl: string; endpoint: string; pid: number }>(
+      t,
+      ['--app', 'service/app.ts', '--state-file', stateFile],
+      stateFile,
+    )
     t.equal(state.pid, dev.child.pid)
 
     t.match(dev.output(), /"httpConnections":3,/, 'HttpConnections = the worker threads, so the daemon never meets a 429')
@@ -103,13 +112,7 @@ t.test('dev --jobs runs your jobs in a bare app with the worker tier', async (t)
   const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devjobs-'))
   const stateFile = join(dir, '.fastify-aws', 'dev.json')
   const jobs = join(repo, 'test', 'dev', 'fixtures', 'own-jobs.ts')
-  const dev = run(['dev', '--port', '0', '--wait-time', '1', '--jobs', jobs], dir)
-  t.teardown(() => {
-    if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
-  })
-  await waitFor('the state file', () => existsSync(stateFile) || dev.child.exitCode !== null, 60_000)
-  t.equal(dev.child.exitCode, null, `dev is running (output: ${dev.output().slice(-500)})`)
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; jobs: string[] }
+  const { dev, state } = await startDev<{ appUrl: string; jobs: string[] }>(t, ['--jobs', jobs], stateFile, dir)
   t.same(state.jobs, ['OwnJob'])
   const enqueue = run(['enqueue', 'OwnJob', '["jobs-only"]'], dir)
   t.equal((await enqueue.exited).code, 0, enqueue.output())
@@ -123,13 +126,7 @@ t.test('dev --app runs your own app', async (t) => {
   const stateFile = join(dir, '.fastify-aws', 'dev.json')
   // A project directory of its own (its cron.yaml, none here, is what the worker validates).
   const app = join(repo, 'test', 'dev', 'fixtures', 'own-app.ts')
-  const dev = run(['dev', '--port', '0', '--wait-time', '1', '--app', app], dir)
-  t.teardown(() => {
-    if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
-  })
-  await waitFor('the state file', () => existsSync(stateFile) || dev.child.exitCode !== null, 60_000)
-  t.equal(dev.child.exitCode, null, `dev is running (output: ${dev.output().slice(-500)})`)
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { appUrl: string; jobs: string[] }
+  const { dev, state } = await startDev<{ appUrl: string; jobs: string[] }>(t, ['--app', app], stateFile, dir)
   t.same(state.jobs, ['OwnJob'])
   t.same(await (await fetch(`${state.appUrl}/`)).json(), { own: true })
   t.match(dev.output(), /try: npx fastify-aws enqueue OwnJob '\[\]'/, 'the banner suggests a job the app has')

@@ -24,13 +24,13 @@ class CleanupJob extends Job {
   async perform(): Promise<void> {}
 }
 
-function codeOf(fn: () => unknown): string | undefined {
+/** The `code` of what `fn` throws (undefined when it returns). */
+const thrownCode = (fn: () => unknown): unknown => {
   try {
-    fn()
+    return void fn()
   } catch (err) {
-    return (err as { code?: string }).code
+    return (err as { code?: unknown }).code
   }
-  return undefined
 }
 
 t.test('no list allows every name; a list allows exactly its names, an empty one none', async (t) => {
@@ -47,14 +47,14 @@ t.test('resolveJob: registered and allowed, else UnknownJobError; the registry i
   const registry = new JobRegistry().register(ReportJob, CleanupJob)
   const allowlist = toJobAllowlist(['ReportJob', 'NeverRegistered'])
   t.equal(resolveJob(registry, 'ReportJob', allowlist), ReportJob)
-  t.equal(codeOf(() => resolveJob(registry, 'CleanupJob', allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB', 'registered but not allowed')
-  t.equal(codeOf(() => resolveJob(registry, 'NeverRegistered', allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB', 'allowed but not registered')
-  t.equal(codeOf(() => resolveJob(registry, '__proto__', undefined)), 'FASTIFY_AWS_UNKNOWN_JOB')
+  t.equal(thrownCode(() => resolveJob(registry, 'CleanupJob', allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB', 'registered but not allowed')
+  t.equal(thrownCode(() => resolveJob(registry, 'NeverRegistered', allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB', 'allowed but not registered')
+  t.equal(thrownCode(() => resolveJob(registry, '__proto__', undefined)), 'FASTIFY_AWS_UNKNOWN_JOB')
   t.equal(resolveJob(registry, 'CleanupJob', undefined), CleanupJob, 'another part without an allowlist still runs it')
   t.equal(registry.resolve('CleanupJob'), CleanupJob, 'the registry was not narrowed')
   // The registry's own allow() still narrows it for every transport.
   registry.allow(['CleanupJob'])
-  t.equal(codeOf(() => resolveJob(registry, 'ReportJob', undefined)), 'FASTIFY_AWS_UNKNOWN_JOB')
+  t.equal(thrownCode(() => resolveJob(registry, 'ReportJob', undefined)), 'FASTIFY_AWS_UNKNOWN_JOB')
 })
 
 t.test('prepareJob and runJob apply the allowlist before reading the arguments', async (t) => {
@@ -62,10 +62,10 @@ t.test('prepareJob and runJob apply the allowlist before reading the arguments',
   const allowlist = toJobAllowlist(['ReportJob'])
   const body = (job: string, args: unknown[] = []) => JSON.stringify({ job_class: job, arguments: args })
   t.equal(prepareJob(body('ReportJob'), registry, allowlist).job, ReportJob)
-  t.equal(codeOf(() => prepareJob(body('CleanupJob'), registry, allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB')
+  t.equal(thrownCode(() => prepareJob(body('CleanupJob'), registry, allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB')
   const globalId = [{ _aj_globalid: 'gid://app/User/1' }]
-  t.equal(codeOf(() => prepareJob(body('CleanupJob', globalId), registry, allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB', 'not allowed wins over a bad argument')
-  t.equal(codeOf(() => prepareJob(body('ReportJob', globalId), registry, allowlist)), 'FASTIFY_AWS_UNSUPPORTED_ARGUMENT')
+  t.equal(thrownCode(() => prepareJob(body('CleanupJob', globalId), registry, allowlist)), 'FASTIFY_AWS_UNKNOWN_JOB', 'not allowed wins over a bad argument')
+  t.equal(thrownCode(() => prepareJob(body('ReportJob', globalId), registry, allowlist)), 'FASTIFY_AWS_UNSUPPORTED_ARGUMENT')
   const run = await runJob(body('ReportJob'), { registry, allowlist, delivery: { transport: 'inline' } })
   t.equal(run.result, 'report')
   await t.rejects(runJob(body('CleanupJob'), { registry, allowlist, delivery: { transport: 'inline' } }), { code: 'FASTIFY_AWS_UNKNOWN_JOB' })
