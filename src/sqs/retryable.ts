@@ -14,7 +14,8 @@ const RETRYABLE_CODES = new Set([
 
 /** True for throttling, 5xx and network errors: the same call may succeed later. */
 export function isRetryableSqsError(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $retryable?: unknown; $fault?: string; $metadata?: { httpStatusCode?: number } }
+  // `throw undefined` (or null) reaches catch blocks too: nothing to go on, so not worth another try.
+  const e = (error ?? {}) as { name?: string; code?: string; $retryable?: unknown; $fault?: string; $metadata?: { httpStatusCode?: number } }
   if (e.$retryable) return true
   if (e.name && RETRYABLE_CODES.has(e.name)) return true
   if (e.code && RETRYABLE_CODES.has(e.code)) return true
