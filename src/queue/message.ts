@@ -17,7 +17,8 @@ export interface OutgoingMessage {
   request: EnqueueRequest
   queue: QueueSettings
   body: string
-  attributes: Record<string, MessageAttributeValue>
+  /** Shared by every message of the same job: read-only. */
+  attributes: Readonly<Record<string, MessageAttributeValue>>
   /** Undefined: the queue's own DelaySeconds applies. */
   delaySeconds: number | undefined
   messageGroupId: string | undefined
@@ -40,11 +41,8 @@ export function buildMessage(request: EnqueueRequest, queue: QueueSettings, nowM
     )
   }
   const body = JSON.stringify(envelope)
-  const attributes: Record<string, MessageAttributeValue> = {
-    [JOB_CLASS_ATTRIBUTE]: { DataType: 'String', StringValue: envelope.job_class },
-    [JOB_VERSION_ATTRIBUTE]: { DataType: 'String', StringValue: VERSION },
-  }
-  const bytes = Buffer.byteLength(body) + attributeBytes(attributes)
+  const { attributes, attributesBytes } = jobAttributes(envelope.job_class)
+  const bytes = Buffer.byteLength(body) + attributesBytes
   if (bytes > maxBytes) {
     throw new EnqueueError(
       `${envelope.job_class} (job ${envelope.job_id}) is ${bytes} bytes with its attributes, over the ${maxBytes}-byte SQS message limit. ` +
@@ -63,9 +61,32 @@ export function buildMessage(request: EnqueueRequest, queue: QueueSettings, nowM
   }
 }
 
+/** A job's message attributes and their size, the same for every message of that job. */
+interface JobAttributes {
+  readonly attributes: Readonly<Record<string, MessageAttributeValue>>
+  readonly attributesBytes: number
+}
+
+/** Made once per job name, not per message; frozen, since every message of the job shares them. */
+const attributesByJob = new Map<string, JobAttributes>()
+
+function jobAttributes(jobClass: string): JobAttributes {
+  let cached = attributesByJob.get(jobClass)
+  if (cached === undefined) {
+    // Names come from the app's own job classes, so this stays small; the bound is only a guard.
+    if (attributesByJob.size >= 1000) attributesByJob.clear()
+    const attributes = Object.freeze({
+      [JOB_CLASS_ATTRIBUTE]: Object.freeze({ DataType: 'String', StringValue: jobClass }),
+      [JOB_VERSION_ATTRIBUTE]: Object.freeze({ DataType: 'String', StringValue: VERSION }),
+    })
+    cached = { attributes, attributesBytes: attributeBytes(attributes) }
+    attributesByJob.set(jobClass, cached)
+  }
+  return cached
+}
 
 /** Bytes SQS counts for message attributes: each name, data type and value. */
-export function attributeBytes(attributes: Record<string, MessageAttributeValue>): number {
+export function attributeBytes(attributes: Readonly<Record<string, MessageAttributeValue>>): number {
   let n = 0
   for (const [name, a] of Object.entries(attributes)) {
     n += Buffer.byteLength(name) + Buffer.byteLength(a.DataType ?? '')
