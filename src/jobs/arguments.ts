@@ -58,13 +58,14 @@ function serialize(value: unknown, path: string, seen: Set<object>): unknown {
       const name = (obj.constructor as { name?: string } | undefined)?.name ?? 'object'
       reject(path, `an instance of ${name} cannot be sent (pass plain data and rebuild it in perform)`)
     }
-    const entries: [string, unknown][] = []
-    for (const [k, v] of Object.entries(obj)) {
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(obj)) {
+      const v = (obj as Record<string, unknown>)[k]
       if (k.startsWith('_aj_')) reject(`${path}.${k}`, 'keys starting with "_aj_" are reserved by ActiveJob')
       if (v === undefined) continue // as JSON.stringify does for object properties
-      entries.push([k, serialize(v, `${path}.${k}`, seen)])
+      setOwnKey(out, k, serialize(v, `${path}.${k}`, seen))
     }
-    return Object.fromEntries(entries)
+    return out
   } finally {
     seen.delete(obj)
   }
@@ -214,9 +215,18 @@ export function isIsoTime(text: string): boolean {
   return ISO_TIME.test(text) && !Number.isNaN(Date.parse(text))
 }
 
+let lastMs = Number.NaN
+let lastIso = ''
+
 /** ISO-8601 with nine fractional digits, as Rails 7.1+ writes times. */
 export function isoNanos(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')
+  // Jobs enqueued together share their millisecond (every envelope's enqueued_at): the text is made once for it.
+  const ms = d.getTime()
+  if (ms !== lastMs) {
+    lastIso = `${d.toISOString().slice(0, -1)}000000Z` // toISOString always ends in ".sssZ"
+    lastMs = ms
+  }
+  return lastIso
 }
 
 function fail(why: string): never {
