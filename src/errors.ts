@@ -46,6 +46,16 @@ export const UnsupportedArgumentError = createError<'FASTIFY_AWS_UNSUPPORTED_ARG
 )
 /** The module that should register an app's jobs (`poll --jobs`, the ready-made Lambda handler) cannot be imported or registers none. */
 export const JobsModuleError = createError<'FASTIFY_AWS_JOBS_MODULE', [string]>('FASTIFY_AWS_JOBS_MODULE', '%s')
+/** `this.context` was read outside a run (in the constructor, or after perform ended). */
+export const JobContextError = createError<'FASTIFY_AWS_JOB_CONTEXT', []>(
+  'FASTIFY_AWS_JOB_CONTEXT',
+  'Job context is only available while the job runs',
+)
+/**
+ * The reason of a running job's `context.signal` once the worker or the poller shut down and the shutdown timeout
+ * passed; a job that throws it fails its run, and its message comes back.
+ */
+export const JobAbortedError = createError<'FASTIFY_AWS_JOB_ABORTED', [string]>('FASTIFY_AWS_JOB_ABORTED', '%s')
 /** Thrown inside a job to end it as discarded (deleted, not retried), whatever its policy. */
 export const DiscardJobError = createError<'FASTIFY_AWS_DISCARD_JOB', [string]>(
   'FASTIFY_AWS_DISCARD_JOB',
@@ -220,6 +230,11 @@ export const RecordTableConfigError = createError<'FASTIFY_AWS_RECORD_TABLE_CONF
 export const RecordMigrationError = createError<'FASTIFY_AWS_RECORD_MIGRATION', [string, string, { cause: unknown }?]>(
   'FASTIFY_AWS_RECORD_MIGRATION',
   'Migrating table %s failed: %s',
+)
+/** A table or one of its indexes did not become ACTIVE within the wait (`maxWaitMs`, default 30 minutes). */
+export const RecordWaitTimeoutError = createError<'FASTIFY_AWS_RECORD_WAIT_TIMEOUT', [number, string]>(
+  'FASTIFY_AWS_RECORD_WAIT_TIMEOUT',
+  'still not ACTIVE after %d s (%s)',
 )
 /** `generate model` got a bad field spec or option; the message names it, says what is wrong and shows the right form. */
 export const RecordGeneratorError = createError<'FASTIFY_AWS_RECORD_GENERATOR', [string]>('FASTIFY_AWS_RECORD_GENERATOR', '%s')

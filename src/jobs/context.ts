@@ -1,6 +1,7 @@
 // Each running job instance's context, under a module-private symbol so subclasses cannot clobber it by accident.
 // (A WeakMap did the same, but a WeakMap entry per run made every garbage collection slower: measurably fewer
 // sqsd requests per second under load.)
+import { JobContextError } from '../errors.js'
 import type { Job, JobContext } from './job.js'
 
 const CONTEXT = Symbol('fastify-aws.jobContext')
@@ -22,6 +23,6 @@ export function attachContext(job: Job, context: JobContext): void {
 /** The context of a running job. */
 export function contextOf(job: Job): JobContext {
   const c = (job as WithContext)[CONTEXT]
-  if (!c) throw new Error('Job context is only available while the job runs')
+  if (!c) throw new JobContextError()
   return c
 }

@@ -1,6 +1,7 @@
 // Runs one received message: resolve its job (or find it can never run), send an early job back to wait, perform,
 // and settle the message by the run's outcome. Keeps the set of running jobs that stop() waits for or abandons.
 import type { EventEmitter } from 'node:events'
+import { JobAbortedError } from '../errors.js'
 import {
   isPermanentFailure,
   performJob,
@@ -20,7 +21,7 @@ import { deliveryOf, type ReceivedMessage } from './received.js'
 import type { Settler } from './settle.js'
 
 /** The abort reason running jobs see when the shutdown timeout passes. */
-const ABANDONED = new Error('The poller is shutting down')
+const ABANDONED = new JobAbortedError('The poller is shutting down')
 
 /** Counters since start (the jobs running now are counted apart). */
 export interface PollerCounters {

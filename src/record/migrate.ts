@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createAwsClient, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
-import { RecordMigrationError, RecordTableConfigError } from '../errors.js'
+import { RecordMigrationError, RecordTableConfigError, RecordWaitTimeoutError } from '../errors.js'
 import { DYNAMODB_TYPE } from './marshal.js'
 import { awsErrorName } from './runtime.js'
 import type { CompiledAttribute, CompiledIndex } from './schema.js'
@@ -154,7 +154,7 @@ export async function waitUntilActive(client: DynamoDBClient, table: string, opt
       ...(t?.GlobalSecondaryIndexes ?? []).filter((g) => g.IndexStatus !== 'ACTIVE').map((g) => `index ${g.IndexName} ${g.IndexStatus}`),
     ]
     if (busy.length === 0) return
-    if (Date.now() > deadline) throw new Error(`still not ACTIVE after ${Math.round((options.maxWaitMs ?? 1_800_000) / 1000)} s (${busy.join(', ')})`)
+    if (Date.now() > deadline) throw new RecordWaitTimeoutError(Math.round((options.maxWaitMs ?? 1_800_000) / 1000), busy.join(', '))
     const line = `  waiting for ${table}: ${busy.join(', ')}...`
     if (line !== lastLine) options.log?.(line)
     lastLine = line
@@ -350,7 +350,9 @@ export async function migrate(config: TableConfig, options: MigrateOptions & { c
         await step.run(client)
         await waitUntilActive(client, config.tableName, { ...options, log })
       } catch (err) {
-        throw new RecordMigrationError(config.tableName, `${step.description}: ${awsErrorName(err) ?? 'Error'}: ${(err as Error).message}`, { cause: err })
+        // Our own errors (a wait that timed out) say what happened themselves; SDK errors are named by their type.
+        const named = String((err as { code?: unknown }).code).startsWith('FASTIFY_AWS_') ? '' : `${awsErrorName(err) ?? 'Error'}: `
+        throw new RecordMigrationError(config.tableName, `${step.description}: ${named}${(err as Error).message}`, { cause: err })
       }
     }
     return {

@@ -1,6 +1,7 @@
 // The worker's close: new sqsd requests get 503, running jobs get shutdown_timeout seconds to finish, then their
 // AbortSignal fires so cooperative jobs stop; close waits until every job has given its capacity slot back.
 import type { FastifyBaseLogger } from 'fastify'
+import { JobAbortedError } from '../errors.js'
 import type { Slots } from '../sqs/index.js'
 
 /** Close state shared by the route handler and the plugin's close hooks. */
@@ -36,7 +37,7 @@ export class WorkerShutdown {
     this.closing = true
     const capacity = this.#capacity
     this.#abortTimer = setTimeout(() => {
-      this.abortReason = new Error('worker shutting down')
+      this.abortReason = new JobAbortedError('worker shutting down')
       if (capacity.used > 0) this.#log.warn({ jobs: capacity.used }, 'Shutdown timeout reached; aborting running jobs')
       for (const c of this.#controllers) c.abort(this.abortReason)
     }, timeoutSeconds * 1000)

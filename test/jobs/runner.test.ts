@@ -220,7 +220,7 @@ t.test('context: fields from the envelope and the delivery, the signal passed', 
 })
 
 t.test('context outside a run is an error', async (t) => {
-  t.throws(() => new EchoJob().context, /only available while the job runs/)
+  t.throws(() => new EchoJob().context, { code: 'FASTIFY_AWS_JOB_CONTEXT', message: 'Job context is only available while the job runs' })
 })
 
 t.test('prepareJob: malformed, unknown and unsupported messages throw before anything runs', async (t) => {

@@ -11,6 +11,7 @@ let release: () => void = () => {}
 let gate = new Promise<void>((r) => (release = r))
 const started: string[] = []
 const aborted: string[] = []
+const abortReasons: unknown[] = []
 class GatedJob extends Job {
   static override readonly jobName = 'GatedJob'
   async perform(name: string): Promise<void> {
@@ -19,6 +20,7 @@ class GatedJob extends Job {
     await Promise.race([gate, new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))])
     if (signal.aborted) {
       aborted.push(name)
+      abortReasons.push(signal.reason)
       throw signal.reason as Error
     }
   }
@@ -73,6 +75,7 @@ t.test('stop(): after the timeout, jobs are aborted and their messages are visib
   t.teardown(() => sqs.client.middlewareStack.remove('watch-visibility'))
   await poller.stop(0)
   t.same(aborted.sort(), ['x', 'y'], "each job's AbortSignal fired")
+  t.match(abortReasons, [{ code: 'FASTIFY_AWS_JOB_ABORTED', message: 'The poller is shutting down' }, { code: 'FASTIFY_AWS_JOB_ABORTED' }])
   t.same(released.map((e) => e.VisibilityTimeout), [0, 0], 'both messages made visible at once, not after the 600 s timeout')
   const c = await sqs.count(url)
   t.equal(c.visible + c.inFlight, 2, 'neither was deleted')

@@ -106,8 +106,9 @@ t.test('a cooperative job sees context.signal aborted after shutdownTimeout', as
   const a = await first
   t.equal(context.signal.aborted, true, 'aborted once shutdownTimeout passed')
   t.equal((context.signal.reason as Error).message, 'worker shutting down')
+  t.equal((context.signal.reason as Error & { code?: string }).code, 'FASTIFY_AWS_JOB_ABORTED', 'a reason a job can tell apart by its code')
   t.equal(a.status, 500, 'an aborted sync job is not a success: sqsd keeps the message and retries it')
-  t.equal(a.text, 'Failed to execute job CooperativeJob (Error); see the log for job_id 5eca64c6-16c9-4f20-80a2-c9babb8cdcb3.')
+  t.equal(a.text, 'Failed to execute job CooperativeJob (FastifyError); see the log for job_id 5eca64c6-16c9-4f20-80a2-c9babb8cdcb3.')
   await closing
   const warn = await logs.waitFor((l) => l.msg === 'Shutdown timeout reached; aborting running jobs')
   t.equal(warn.level, 40)
@@ -144,6 +145,7 @@ t.test('a job that ignores its AbortSignal past shutdownTimeout keeps close wait
   // This job had not read its signal yet: a first read after the timeout gets an already aborted one.
   t.equal(context.signal.aborted, true, 'the signal was aborted')
   t.equal((context.signal.reason as Error).message, 'worker shutting down')
+  t.equal((context.signal.reason as Error & { code?: string }).code, 'FASTIFY_AWS_JOB_ABORTED')
   await tick()
   t.equal(closed, false, 'close is still waiting')
   t.equal(w.app.workerTier?.running, 1, 'the job still holds its slot')
