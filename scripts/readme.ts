@@ -1,8 +1,10 @@
 // Keeps the README true: configuration tables come from the option specs, examples from examples/*.ts (which the
 // tests type-check and run). `npm run docs` rewrites the README between <!-- config:NAME --> and
-// <!-- example:NAME --> markers; test/docs/readme.test.ts fails when the committed README differs.
+// <!-- example:NAME --> markers, and writes docs/errors.md from src/errors.ts; test/docs/readme.test.ts fails when
+// the committed files differ, and an error without a doc comment stops the generator.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
 import { envNames, type ConfigSource, type OptionSpec } from '../src/config/index.js'
 import { awsConfigOptions, awsConfigSource } from '../src/aws/config.js'
 import { instrumentationOptions, instrumentationConfigSource } from '../src/aws/instrumentation-config.js'
@@ -78,8 +80,168 @@ export function renderReadme(readme: string): string {
   return out
 }
 
+// ── docs/errors.md ─────────────────────────────────────────────────────────────────────────
+
+/** One error of src/errors.ts, as its source declares it. */
+export interface ErrorEntry {
+  /** The exported class name, e.g. `UnknownJobError`. */
+  name: string
+  code: string
+  /** The doc comment, on one line. */
+  doc: string
+  /** The message template (`%s`, `%d` are the arguments). */
+  message: string
+  /** The HTTP status given to createError, when one is. */
+  status: number | undefined
+}
+
+/** A `// ── name ──` section of src/errors.ts with its errors. */
+export interface ErrorSection {
+  title: string
+  /** Comment lines right under the section header. */
+  note: string
+  errors: ErrorEntry[]
+}
+
+const SECTION = /^\/\/ ── (.+?) ─+$/
+
+/**
+ * Reads the error catalogue from the source of src/errors.ts: every `export const X = createError(...)`, grouped by
+ * the file's `// ── section ──` headers. Throws, naming the export, when one has no doc comment or is not a
+ * createError call with literal code and message (a new error must be documented before `npm run docs` passes).
+ */
+export function errorCatalog(source: string, file = 'src/errors.ts'): ErrorSection[] {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true)
+  const sections: ErrorSection[] = []
+  const problems: string[] = []
+  for (const statement of sf.statements) {
+    const comments = (ts.getLeadingCommentRanges(source, statement.getFullStart()) ?? []).map((r) => source.slice(r.pos, r.end))
+    let note: string[] | undefined
+    for (const c of comments) {
+      const header = SECTION.exec(c)
+      if (header) {
+        sections.push({ title: header[1]!, note: '', errors: [] })
+        note = []
+      } else if (note && c.startsWith('//')) note.push(c.replace(/^\/\/\s?/, ''))
+    }
+    if (note && sections.length) sections[sections.length - 1]!.note = note.join(' ')
+    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue
+    for (const decl of statement.declarationList.declarations) {
+      const name = decl.name.getText(sf)
+      const call = decl.initializer
+      if (!call || !ts.isCallExpression(call) || call.expression.getText(sf) !== 'createError') {
+        problems.push(`${name} is not a createError(...) call`)
+        continue
+      }
+      const [code, message, status] = call.arguments
+      if (!code || !ts.isStringLiteral(code) || !message || !ts.isStringLiteral(message)) {
+        problems.push(`${name}: createError needs a literal code and message`)
+        continue
+      }
+      const docs = comments.filter((c) => c.startsWith('/**'))
+      const doc = docs.length ? oneLineDoc(docs[docs.length - 1]!) : ''
+      if (doc === '') problems.push(`${name} (${code.text}) has no doc comment saying when it is thrown`)
+      if (!sections.length) problems.push(`${name} comes before any "// ── part ──" section`)
+      sections[sections.length - 1]?.errors.push({
+        name,
+        code: code.text,
+        doc,
+        message: message.text,
+        status: status && ts.isNumericLiteral(status) ? Number(status.text) : undefined,
+      })
+    }
+  }
+  const seen = new Set<string>()
+  for (const e of sections.flatMap((s) => s.errors)) {
+    if (!e.code.startsWith('FASTIFY_AWS_')) problems.push(`${e.name}: code ${e.code} does not start with FASTIFY_AWS_`)
+    if (seen.has(e.code)) problems.push(`${e.name}: code ${e.code} is used twice`)
+    seen.add(e.code)
+  }
+  if (problems.length) throw new Error(`${file}: ${problems.join('; ')}.`)
+  return sections.filter((s) => s.errors.length > 0)
+}
+
+function oneLineDoc(comment: string): string {
+  return comment
+    .replace(/^\/\*\*|\*\/$/g, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .filter((l) => l !== '')
+    .join(' ')
+}
+
+/** Where each part's errors are explained at length. */
+const PART_PAGES: Record<string, string> = {
+  config: '../README.md#configuration',
+  jobs: 'jobs.md',
+  worker: 'worker.md',
+  queue: 'queue.md',
+  poller: 'queue.md#the-poller',
+  lambda: 'queue.md#lambda',
+  dev: 'dev.md',
+  sessions: 'sessions.md#errors',
+  mail: 'mail.md',
+  record: 'record.md#errors',
+  aws: 'instrumentation.md',
+  credentials: 'credentials.md',
+}
+
+/** docs/errors.md: every error code, by part, from the source of src/errors.ts. */
+export function renderErrorsPage(source: string): string {
+  const sections = errorCatalog(source)
+  const count = sections.reduce((n, s) => n + s.errors.length, 0)
+  const out = [
+    '# Error codes',
+    '',
+    '<!-- Generated from src/errors.ts by `npm run docs` (scripts/readme.ts); edit the doc comments there, not this file. -->',
+    '',
+    `Every error fastify-aws throws is created in \`src/errors.ts\` with [@fastify/error](https://github.com/fastify/fastify-error)`,
+    `and has a stable \`code\`. Match on \`err.code\`, never on the message: messages may be improved, codes do not change.`,
+    `All ${count} of them are below, by part. The classes are exported from \`fastify-aws/errors\`, so \`err instanceof UnknownJobError\``,
+    'works too (every instance has `name` `FastifyError`).',
+    '',
+    '```ts',
+    "import { UnknownQueueError } from 'fastify-aws/errors'",
+    '',
+    'try {',
+    "  await ReportJob.set({ queue: 'reports' }).performLater('2026-05')",
+    '} catch (err) {',
+    "  if ((err as { code?: string }).code !== 'FASTIFY_AWS_UNKNOWN_QUEUE') throw err",
+    "  // or: if (!(err instanceof UnknownQueueError)) throw err",
+    '}',
+    '```',
+    '',
+    '- **Message**: `%s` and `%d` stand for the details filled in when the error is thrown (a name, a file, a count).',
+    '  A message that is only `%s` is written whole by the code that throws it, naming the file, key, value or flag and the fix.',
+    '- **Status**: `statusCode` when the error sets one, which Fastify uses when the error reaches a route\'s reply; the others',
+    '  have `statusCode` 500. The EB worker answers sqsd with its own statuses (see [worker.md](worker.md#status-codes)).',
+    '- `cause` holds the underlying error (an SDK exception, a parse failure) where there is one.',
+    '',
+  ]
+  for (const section of sections) {
+    const page = PART_PAGES[section.title.split(' ')[0]!]
+    out.push(`## ${section.title}`, '')
+    if (section.note) out.push(section.note, '')
+    if (page) out.push(`More in [${page.replace(/#.*$/, '').replace(/^\.\.\//, '')}](${page}).`, '')
+    out.push('| code | class | when | status | message |', '|---|---|---|---|---|')
+    for (const e of section.errors) {
+      out.push(`| \`${e.code}\` | \`${e.name}\` | ${cell(e.doc)} | ${e.status ?? '—'} | ${codeCell(e.message)} |`)
+    }
+    out.push('')
+  }
+  return out.join('\n')
+}
+
+/** Text in a table cell as inline code: pipes escaped, backticks made safe by a longer fence. */
+function codeCell(text: string): string {
+  const escaped = cell(text)
+  return escaped.includes('`') ? `\`\` ${escaped} \`\`` : `\`${escaped}\``
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const path = new URL('../README.md', import.meta.url)
   writeFileSync(path, renderReadme(readFileSync(path, 'utf8')))
-  console.log('README configuration tables and examples regenerated')
+  const errors = readFileSync(new URL('../src/errors.ts', import.meta.url), 'utf8')
+  writeFileSync(new URL('../docs/errors.md', import.meta.url), renderErrorsPage(errors))
+  console.log('README configuration tables and examples, and docs/errors.md, regenerated')
 }

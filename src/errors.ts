@@ -24,7 +24,10 @@ export const ConfigFileError = createError<'FASTIFY_AWS_CONFIG_FILE', [string, s
 )
 
 // ── jobs ──────────────────────────────────────────────────────────────────────────────────
-/** A job class has no valid explicit name, or a name is registered twice. */
+/**
+ * A job class is defined wrongly when registered (no valid explicit jobName, no perform, a bad static policy, a name
+ * taken by another class), an enqueue option is invalid (wait, waitUntil, priority), or performLater found no queue.
+ */
 export const JobDefinitionError = createError<'FASTIFY_AWS_JOB_DEFINITION', [string]>(
   'FASTIFY_AWS_JOB_DEFINITION',
   '%s',
