@@ -2,6 +2,7 @@
 // all sending the same bodies and attributes in batches of 10 to one fauxqs. fauxqs runs in its own process so the
 // emulator never shares an event loop with the producer being measured.
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -19,7 +20,7 @@ const { VERSION } = await built<typeof import('../src/aws/index.js')>('aws/index
 
 /** Messages per timed run of one path. */
 const MESSAGES = 2000
-const ROUNDS = 7
+const ROUNDS = 9
 /**
  * Untimed rounds first: the SDK's request path takes thousands of calls before V8 has optimised it, and a producer
  * runs for days, so the steady state is what is compared.
@@ -89,8 +90,33 @@ const attributes: Record<string, MessageAttributeValue> = {
   [JOB_VERSION_ATTRIBUTE]: { DataType: 'String', StringValue: VERSION },
 }
 
-/** `lanes` concurrent loops of SendMessageBatch over the prepared bodies, 10 entries a call. Nothing else. */
-function raw(lanes: number) {
+/**
+ * What a hand-written producer does per message: an ActiveJob envelope as an object literal (a fresh id and time),
+ * JSON.stringify. No argument checks, no size check, no results.
+ */
+function handMadeBody(i: number): string {
+  const now = new Date().toISOString()
+  return JSON.stringify({
+    job_class: 'SignupJob',
+    job_id: randomUUID(),
+    provider_job_id: null,
+    queue_name: 'default',
+    priority: null,
+    arguments: argsOf(i),
+    executions: 0,
+    exception_executions: {},
+    locale: 'en',
+    timezone: 'UTC',
+    enqueued_at: now,
+    scheduled_at: null,
+  })
+}
+
+/**
+ * `lanes` concurrent loops of SendMessageBatch, 10 entries a call, over the prepared bodies (the ceiling: nothing
+ * but sending), or over bodies each loop makes as it goes (`build`).
+ */
+function raw(lanes: number, build = false) {
   return async (c: SQSClient, url: string): Promise<void> => {
     let next = 0
     const lane = async (): Promise<void> => {
@@ -99,7 +125,7 @@ function raw(lanes: number) {
         next += 10
         const entries: SendMessageBatchRequestEntry[] = []
         for (let i = from; i < Math.min(from + 10, MESSAGES); i++) {
-          entries.push({ Id: `m${i - from}`, MessageBody: bodies[i]!, MessageAttributes: attributes })
+          entries.push({ Id: `m${i - from}`, MessageBody: build ? handMadeBody(i) : bodies[i]!, MessageAttributes: attributes })
         }
         const res = await c.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }))
         if (res.Failed?.length) throw new Error(`raw: ${res.Failed.length} entries failed`)
@@ -143,6 +169,7 @@ async function sqsProducer(c: SQSClient, url: string): Promise<void> {
 
 const paths = {
   raw4: raw(PARALLEL),
+  raw4built: raw(PARALLEL, true),
   enqueueAll,
   performLater: performLaterAsync,
   raw1: raw(1),
@@ -162,7 +189,8 @@ const cpuRatio = (a: Measured[], b: Measured[]): string =>
 console.log(`fauxqs 1.9.2 on 127.0.0.1 in its own process; ${MESSAGES} messages per run, a fresh queue and client per run;`)
 console.log(`${WARMUP_ROUNDS} untimed rounds, then ${ROUNDS} timed rounds, each running every path one after another, starting one path`)
 console.log('later each round (the garbage a run leaves is collected during the next one); medians shown.')
-console.log(`raw xN: N concurrent loops of SendMessageBatch(10) over bodies and attributes made before the clock starts.`)
+console.log(`raw xN: N concurrent loops of SendMessageBatch(10) over bodies and attributes made before the clock starts (the ceiling);`)
+console.log(`  "bodies built": each body made in the loop as a hand-written producer would (envelope literal, JSON.stringify).`)
 console.log(`enqueueAll: queue.enqueueAll(jobs.map(build)), ${PARALLEL} batches in flight (its default); builds every envelope in the clock.`)
 console.log(`performLater: async mode, ${MESSAGES} calls in one tick, then flush(); batched the same way.`)
 console.log('sqs-producer 8: Producer.create({ queueUrl, sqs }).send(all messages): batches of 10, one at a time.\n')
@@ -181,13 +209,14 @@ try {
   }
   const r = results
   console.log(`raw x${PARALLEL}          ${fmt(rate(r.raw4))}   ${cpu(r.raw4)}`)
+  console.log(`raw x${PARALLEL}, built   ${fmt(rate(r.raw4built))}   ${cpu(r.raw4built)}   ${ratio(r.raw4built, r.raw4)}x raw x${PARALLEL}, CPU ${cpuRatio(r.raw4built, r.raw4)}x`)
   console.log(
     `enqueueAll      ${fmt(rate(r.enqueueAll))}   ${cpu(r.enqueueAll)}   ${ratio(r.enqueueAll, r.raw4)}x raw x${PARALLEL} (target >= 0.9), ` +
-      `CPU ${cpuRatio(r.enqueueAll, r.raw4)}x; ${ratio(r.enqueueAll, r.sqsProducer)}x sqs-producer`,
+      `CPU ${cpuRatio(r.enqueueAll, r.raw4)}x; ${ratio(r.enqueueAll, r.raw4built)}x raw built; ${ratio(r.enqueueAll, r.sqsProducer)}x sqs-producer`,
   )
   console.log(
     `performLater    ${fmt(rate(r.performLater))}   ${cpu(r.performLater)}   ${ratio(r.performLater, r.raw4)}x raw x${PARALLEL} (target >= 0.9), ` +
-      `CPU ${cpuRatio(r.performLater, r.raw4)}x; ${ratio(r.performLater, r.sqsProducer)}x sqs-producer`,
+      `CPU ${cpuRatio(r.performLater, r.raw4)}x; ${ratio(r.performLater, r.raw4built)}x raw built; ${ratio(r.performLater, r.sqsProducer)}x sqs-producer`,
   )
   console.log(`raw x1          ${fmt(rate(r.raw1))}   ${cpu(r.raw1)}`)
   console.log(`sqs-producer    ${fmt(rate(r.sqsProducer))}   ${cpu(r.sqsProducer)}   ${ratio(r.sqsProducer, r.raw1)}x raw x1, CPU ${cpuRatio(r.sqsProducer, r.raw1)}x`)
