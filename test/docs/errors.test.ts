@@ -14,8 +14,11 @@ t.test('docs/errors.md matches src/errors.ts (run `npm run docs` after adding or
 
 t.test('the catalogue read from the source agrees with the errors the module exports', async (t) => {
   const listed = new Map(errorCatalog(source).flatMap((s) => s.errors.map((e) => [e.name, e] as const)))
-  const exported = Object.entries(errors) as [string, new (...args: unknown[]) => Error & { code: string; statusCode?: number }][]
-  t.same([...listed.keys()].sort(), exported.map(([name]) => name).sort(), 'every export is listed, and nothing else')
+  // The error classes: what createError makes has a prototype inheriting Error's (a helper such as toError has not).
+  const exported = (Object.entries(errors) as [string, unknown][]).filter(
+    ([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error,
+  ) as [string, new (...args: unknown[]) => Error & { code: string; statusCode?: number }][]
+  t.same([...listed.keys()].sort(), exported.map(([name]) => name).sort(), 'every exported error class is listed, and nothing else')
   for (const [name, ErrorClass] of exported) {
     const sample = new ErrorClass('a', 'b', 'c', 'd')
     const entry = listed.get(name)
