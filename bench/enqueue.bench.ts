@@ -1,7 +1,6 @@
 // Enqueue throughput: our enqueueAll and async-mode performLater vs a raw SendMessageBatch loop and sqs-producer,
 // all sending the same bodies and attributes in batches of 10 to one fauxqs. fauxqs runs in its own process so the
 // emulator never shares an event loop with the producer being measured.
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import {
   CreateQueueCommand,
@@ -13,6 +12,7 @@ import {
 } from '@aws-sdk/client-sqs'
 import { Producer } from 'sqs-producer'
 import { built } from './built.js'
+import { startFauxqsProcess } from './fauxqs.js'
 
 const { Job, setQueueAdapter } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
 const { SqsQueue, JOB_CLASS_ATTRIBUTE, JOB_VERSION_ATTRIBUTE } = await built<typeof import('../src/queue/index.js')>('queue/index.js')
@@ -35,25 +35,8 @@ class SignupJob extends Job {
 }
 const argsOf = (i: number) => [`user-${i}`, { plan: 'pro', n: i }] as const
 
-// ── fauxqs in a child process ──────────────────────────────────────────────────────────────────
-const server = spawn(
-  process.execPath,
-  [
-    '--input-type=module',
-    '-e',
-    "const { buildApp } = await import('fauxqs'); const app = buildApp({ logger: false }); await app.listen({ port: 0, host: '127.0.0.1' }); console.log(app.server.address().port)",
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() },
-)
-// However this process ends, the emulator ends with it.
-process.once('exit', () => server.kill('SIGTERM'))
-const port = await new Promise<number>((resolve, reject) => {
-  server.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
-  server.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)))
-})
-const endpoint = `http://127.0.0.1:${port}`
-const client = (): SQSClient =>
-  new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 3 })
+const fauxqs = await startFauxqsProcess()
+const client = fauxqs.client
 const admin = client()
 let queueNo = 0
 
@@ -225,5 +208,5 @@ try {
   console.log('The machine is shared: compare rows of the same round; CPU/msg is the steadier measure.')
 } finally {
   admin.destroy()
-  server.kill('SIGTERM')
+  fauxqs.stop()
 }

@@ -1,7 +1,6 @@
 // Jobs/s of our Poller vs sqs-consumer on the same fauxqs, for no-op jobs and 20 ms jobs, against the raw
 // ceiling of receive + DeleteMessageBatch loops with no jobs at all. All on 127.0.0.1; fauxqs runs in its
 // own process so the emulator never shares an event loop with the consumer being measured.
-import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   CreateQueueCommand,
@@ -12,6 +11,7 @@ import {
 } from '@aws-sdk/client-sqs'
 import { Consumer } from 'sqs-consumer'
 import { built } from './built.js'
+import { startFauxqsProcess } from './fauxqs.js'
 
 const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
 const { Poller } = await built<typeof import('../src/poller/index.js')>('poller/index.js')
@@ -41,25 +41,8 @@ class SlowJob extends Job {
 }
 const registry = new JobRegistry().register(NoopJob, SlowJob)
 
-// ── fauxqs in a child process ──────────────────────────────────────────────────────────────────
-const server = spawn(
-  process.execPath,
-  [
-    '--input-type=module',
-    '-e',
-    "const { buildApp } = await import('fauxqs'); const app = buildApp({ logger: false }); await app.listen({ port: 0, host: '127.0.0.1' }); console.log(app.server.address().port)",
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() },
-)
-// However this process ends, the emulator ends with it.
-process.once('exit', () => server.kill('SIGTERM'))
-const port = await new Promise<number>((resolve, reject) => {
-  server.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
-  server.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)))
-})
-const endpoint = `http://127.0.0.1:${port}`
-const client = (): SQSClient =>
-  new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 3 })
+const fauxqs = await startFauxqsProcess()
+const client = fauxqs.client
 const admin = client()
 let queueNo = 0
 
@@ -214,5 +197,5 @@ try {
   console.log('The machine is shared: compare rows of the same round; CPU/job is the steadier measure.')
 } finally {
   admin.destroy()
-  server.kill('SIGTERM')
+  fauxqs.stop()
 }
