@@ -8,11 +8,16 @@
 // the dependencies), src/, test/, anything else.
 // package.json goes in without its `prepare`/`prestart` scripts: EB runs `npm install` with dev dependencies
 // omitted, so `prepare` (tsc) would fail the deployment; dist/ is already in the bundle.
-// Plain Node (node:zlib deflate + CRC-32): no zip program and no dependency needed.
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+// The library declares fastify as a peer (the app brings it), kept for its own tests as a dev dependency; the
+// service is the app here, so in the bundle the required peers become dependencies, and package-lock.json is
+// re-derived from the same lock by npm (same versions, no download) so `npm ci --omit=dev` installs them.
+// The zip is written by yazl (streamed, ZIP64 when needed), which a `fastify-aws bundle` command can use as well.
+import { execFileSync } from 'node:child_process'
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { deflateRawSync } from 'node:zlib'
+import { ZipFile } from 'yazl'
 
 const REQUIRED_FILES = ['package.json', 'package-lock.json', 'Procfile']
 const OPTIONAL_FILES = ['cron.yaml']
@@ -57,99 +62,56 @@ function walk(root, dir, files, dirs) {
   }
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
+/**
+ * The package.json the instance installs from: no build scripts, and the peers the app must provide (not the
+ * optional ones) as dependencies, at the version range the repository tests with (its devDependencies).
+ */
+function deployedManifest(pkg) {
+  const manifest = { ...pkg }
+  if (pkg.scripts) {
+    manifest.scripts = { ...pkg.scripts }
+    for (const s of DROPPED_SCRIPTS) delete manifest.scripts[s]
   }
-  return table
-})()
-
-function crc32(buf) {
-  let c = 0xffffffff
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
+  const optional = pkg.peerDependenciesMeta ?? {}
+  const promoted = Object.keys(pkg.peerDependencies ?? {}).filter((name) => !optional[name]?.optional && !pkg.dependencies?.[name])
+  if (promoted.length === 0) return { manifest, promoted }
+  const dependencies = { ...pkg.dependencies }
+  const devDependencies = { ...pkg.devDependencies }
+  const peerDependencies = { ...pkg.peerDependencies }
+  for (const name of promoted) {
+    dependencies[name] = devDependencies[name] ?? peerDependencies[name]
+    delete devDependencies[name]
+    delete peerDependencies[name]
+  }
+  manifest.dependencies = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : 1)))
+  manifest.devDependencies = devDependencies
+  manifest.peerDependencies = peerDependencies
+  if (Object.keys(peerDependencies).length === 0) delete manifest.peerDependencies
+  return { manifest, promoted }
 }
 
-/** MS-DOS date and time (local time, 2-second resolution), as zip stores them. */
-function dosDateTime(date) {
-  const year = Math.max(1980, date.getFullYear())
-  return {
-    time: (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2),
-    date: ((year - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
+/** package-lock.json for `manifest`, derived by npm from the repository's lock: the same versions, flags recomputed. */
+function deployedLock(root, manifestText) {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-bundle-lock-'))
+  try {
+    writeFileSync(join(dir, 'package.json'), manifestText)
+    writeFileSync(join(dir, 'package-lock.json'), readFileSync(join(root, 'package-lock.json')))
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+    try {
+      execFileSync(npm, ['install', '--package-lock-only', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+    } catch (err) {
+      fail(`npm could not derive the bundle's package-lock.json: ${String(err.stderr ?? err.message).trim()}`)
+    }
+    return readFileSync(join(dir, 'package-lock.json'))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
-/** Builds a zip archive from `{ name, data?, mode, mtime }` entries (a name ending in "/" is a directory). */
-function zip(entries) {
-  const locals = []
-  const centrals = []
-  let offset = 0
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8')
-    const isDir = e.name.endsWith('/')
-    const raw = isDir ? Buffer.alloc(0) : e.data
-    const deflated = isDir ? raw : deflateRawSync(raw, { level: 9 })
-    const method = !isDir && deflated.length < raw.length ? 8 : 0
-    const body = method === 8 ? deflated : raw
-    const crc = isDir ? 0 : crc32(raw)
-    if (offset > 0xfffffffe || raw.length > 0xfffffffe) fail('the bundle is over 4 GiB, which needs ZIP64; it is not supported')
-    const { time, date } = dosDateTime(e.mtime)
-
-    const local = Buffer.alloc(30)
-    local.writeUInt32LE(0x04034b50, 0)
-    local.writeUInt16LE(20, 4) // version needed: 2.0 (deflate)
-    local.writeUInt16LE(0x0800, 6) // flags: names are UTF-8
-    local.writeUInt16LE(method, 8)
-    local.writeUInt16LE(time, 10)
-    local.writeUInt16LE(date, 12)
-    local.writeUInt32LE(crc, 14)
-    local.writeUInt32LE(body.length, 18)
-    local.writeUInt32LE(raw.length, 22)
-    local.writeUInt16LE(name.length, 26)
-    local.writeUInt16LE(0, 28) // extra field length
-    locals.push(local, name, body)
-
-    const central = Buffer.alloc(46)
-    central.writeUInt32LE(0x02014b50, 0)
-    central.writeUInt16LE((3 << 8) | 20, 4) // made by: Unix, 2.0 (so the mode below is read)
-    central.writeUInt16LE(20, 6)
-    central.writeUInt16LE(0x0800, 8)
-    central.writeUInt16LE(method, 10)
-    central.writeUInt16LE(time, 12)
-    central.writeUInt16LE(date, 14)
-    central.writeUInt32LE(crc, 16)
-    central.writeUInt32LE(body.length, 20)
-    central.writeUInt32LE(raw.length, 24)
-    central.writeUInt16LE(name.length, 28)
-    central.writeUInt16LE(0, 30) // extra
-    central.writeUInt16LE(0, 32) // comment
-    central.writeUInt16LE(0, 34) // disk
-    central.writeUInt16LE(0, 36) // internal attributes
-    const mode = isDir ? 0o40755 : 0o100000 | (e.mode & 0o777)
-    central.writeUInt32LE(((mode << 16) | (isDir ? 0x10 : 0)) >>> 0, 38) // Unix mode + MS-DOS directory bit
-    central.writeUInt32LE(offset, 42)
-    centrals.push(central, name)
-
-    offset += local.length + name.length + body.length
-  }
-  const cd = Buffer.concat(centrals)
-  const end = Buffer.alloc(22)
-  end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(0, 4)
-  end.writeUInt16LE(0, 6)
-  end.writeUInt16LE(entries.length, 8)
-  end.writeUInt16LE(entries.length, 10)
-  end.writeUInt32LE(cd.length, 12)
-  end.writeUInt32LE(offset, 16)
-  end.writeUInt16LE(0, 20)
-  if (entries.length > 0xffff) fail('more than 65535 files need ZIP64; it is not supported')
-  return Buffer.concat([...locals, cd, end])
-}
-
-function main() {
+async function main() {
   const { root, out } = parseArgs(process.argv.slice(2))
   for (const f of REQUIRED_FILES) if (!existsSync(join(root, f))) fail(`${f} is missing in ${root}; a source bundle needs it.`)
   for (const d of REQUIRED_DIRS) {
@@ -168,24 +130,41 @@ function main() {
   for (const f of [...REQUIRED_FILES, ...OPTIONAL_FILES]) if (existsSync(join(root, f))) files.push(f)
   for (const d of [...REQUIRED_DIRS, ...OPTIONAL_DIRS]) if (existsSync(join(root, d))) walk(root, join(root, d), files, dirs)
 
-  const entries = []
-  for (const d of dirs) entries.push({ name: `${d.split(sep).join('/')}/`, mode: 0o755, mtime: statSync(join(root, d)).mtime })
-  for (const f of files) {
-    const abs = join(root, f)
-    const st = statSync(abs)
-    let data = readFileSync(abs)
-    if (f === 'package.json' && pkg.scripts) {
-      const scripts = { ...pkg.scripts }
-      for (const s of DROPPED_SCRIPTS) delete scripts[s]
-      data = Buffer.from(`${JSON.stringify({ ...pkg, scripts }, null, 2)}\n`)
-    }
-    entries.push({ name: f.split(sep).join('/'), data, mode: st.mode, mtime: st.mtime })
+  const { manifest, promoted } = deployedManifest(pkg)
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`
+  /** Files whose bundled content differs from the repository's. */
+  const rewritten = new Map([['package.json', Buffer.from(manifestText)]])
+  if (promoted.length > 0) rewritten.set('package-lock.json', deployedLock(root, manifestText))
+
+  const entries = [
+    ...dirs.map((d) => ({ name: `${d.split(sep).join('/')}/`, abs: join(root, d) })),
+    ...files.map((f) => ({ name: f.split(sep).join('/'), abs: join(root, f), data: rewritten.get(f) })),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+
+  const zip = new ZipFile()
+  for (const e of entries) {
+    const st = statSync(e.abs)
+    const options = { mtime: st.mtime, mode: 0o100000 | (st.mode & 0o777), compressionLevel: 9 }
+    if (e.name.endsWith('/')) zip.addEmptyDirectory(e.name, { mtime: st.mtime, mode: 0o40755 })
+    else if (e.data) zip.addBuffer(e.data, e.name, options)
+    else zip.addFile(e.abs, e.name, options)
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  const archive = zip(entries)
-  writeFileSync(out, archive)
+  zip.end()
+  let size = 0
+  await new Promise((resolvePromise, reject) => {
+    const file = createWriteStream(out)
+    zip.outputStream.on('data', (chunk) => (size += chunk.length))
+    zip.outputStream.on('error', reject)
+    file.on('error', reject)
+    file.on('close', resolvePromise)
+    zip.outputStream.pipe(file)
+  }).catch((err) => {
+    rmSync(out, { force: true })
+    fail(`cannot write ${out}: ${err.message}`)
+  })
   const shown = relative(process.cwd(), out) || out
-  process.stdout.write(`bundle: wrote ${shown.startsWith('..') ? out : shown} (${files.length} files, ${archive.length} bytes)\n`)
+  const note = promoted.length > 0 ? `; ${promoted.join(', ')} from peer to dependency` : ''
+  process.stdout.write(`bundle: wrote ${shown.startsWith('..') ? out : shown} (${files.length} files, ${size} bytes${note})\n`)
 }
 
-main()
+await main()

@@ -172,6 +172,43 @@ t.test('without optional parts: no cron.yaml, no config/, no .platform/', async 
   t.ok(names.includes('dist/service/server.js'))
 })
 
+t.test("this repository's manifest: required peers become dependencies, the lock follows, optional peers and dev tools stay out", async (t) => {
+  // The real package.json and package-lock.json: fastify is a peer of the library and a dev dependency here, fauxqs an
+  // optional peer; EB's `npm ci --omit=dev` must install fastify and neither fauxqs nor TypeScript.
+  const root = fixture(t, {
+    ...project,
+    'package.json': readFileSync(join(repo, 'package.json'), 'utf8'),
+    'package-lock.json': readFileSync(join(repo, 'package-lock.json'), 'utf8'),
+  })
+  const out = join(fixture(t, {}), 'b.zip')
+  const { stdout } = await run(process.execPath, [script, '--root', root, '--out', out])
+  t.match(stdout, /fastify from peer to dependency/)
+  const entries = readZip(readFileSync(out))
+  const json = (name: string) => JSON.parse(entries.find((e) => e.name === name)!.data.toString('utf8'))
+  const repoPkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'))
+  const pkg = json('package.json')
+  t.equal(pkg.dependencies.fastify, repoPkg.devDependencies.fastify, 'fastify at the range the repository tests with')
+  t.notOk(pkg.devDependencies.fastify, 'no longer a dev dependency')
+  t.notOk(pkg.peerDependencies?.fastify, 'no longer a peer')
+  t.equal(pkg.peerDependencies?.fauxqs, repoPkg.peerDependencies.fauxqs, 'the optional peer stays optional')
+  t.notOk(pkg.dependencies.fauxqs)
+
+  const lock = json('package-lock.json') as { packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; dependencies?: object }> }
+  const repoLock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as typeof lock
+  t.same(lock.packages['']!.dependencies, pkg.dependencies, 'the lock matches the bundled package.json (npm ci accepts it)')
+  const moved = Object.entries(repoLock.packages).filter(([path, entry]) => path !== '' && lock.packages[path]?.version !== entry.version)
+  t.same(moved.map(([path]) => path), [], 'every package at the version the repository locks')
+  const installed = (name: string) => {
+    const e = lock.packages[`node_modules/${name}`]
+    return e !== undefined && !e.dev && !e.devOptional
+  }
+  t.ok(installed('fastify'), 'npm ci --omit=dev installs fastify')
+  t.ok(installed('avvio'), "and fastify's own dependencies")
+  t.notOk(installed('fauxqs'), 'not the SQS emulator')
+  t.notOk(installed('typescript'), 'not TypeScript')
+  t.notOk(installed('tap'), 'not the test runner')
+})
+
 t.test('missing pieces are clear errors, and nothing is written', async (t) => {
   const cases: [string, Tree, RegExp][] = [
     ['no dist', (({ dist: _d, ...r }) => r)(project), /dist\/ is missing .*run "npm run build" first/],
