@@ -107,6 +107,11 @@ export const LambdaEventError = createError<'FASTIFY_AWS_LAMBDA_EVENT', [string]
 // ── dev ───────────────────────────────────────────────────────────────────────────────────
 /** The dev daemon (sqsd) or the dev stack cannot start as configured (bad URL, queue missing, port in use, FIFO + cron). */
 export const DevConfigError = createError<'FASTIFY_AWS_DEV_CONFIG', [string]>('FASTIFY_AWS_DEV_CONFIG', '%s')
+/** `fastify-aws dev` needs its embedded SQS, and the optional peer `fauxqs` is not installed; the message names the install command. */
+export const DevSqsEmulatorMissingError = createError<'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING', [string]>(
+  'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING',
+  'the embedded SQS emulator (fauxqs) is not installed: %s',
+)
 /** `enqueue` / `cron run` found no queue: no flag, no configuration, and no running `fastify-aws dev`. */
 export const DevQueueNotFoundError = createError<'FASTIFY_AWS_DEV_QUEUE_NOT_FOUND', [string]>(
   'FASTIFY_AWS_DEV_QUEUE_NOT_FOUND',

@@ -1,6 +1,12 @@
 // The SQS that `fastify-aws dev` embeds when no queue or endpoint is configured: fauxqs, in this process.
 import type { AddressInfo } from 'node:net'
-import { DevConfigError } from '../errors.js'
+import { DevConfigError, DevSqsEmulatorMissingError } from '../errors.js'
+
+/**
+ * The fauxqs release dev is tested with (2.x needs Node 22.5). fauxqs is an optional peer dependency: only `dev`'s
+ * embedded SQS needs it, so library users and deployments do not install an emulator.
+ */
+export const FAUXQS_VERSION = '1.9.2'
 
 /** Region and dummy credentials of every client of the embedded SQS (it checks no signature). */
 export const EMBEDDED_SQS_AWS = {
@@ -24,7 +30,13 @@ export interface EmbeddedSqs {
  */
 export async function startEmbeddedSqs(port = 0, region: string = EMBEDDED_SQS_AWS.region): Promise<EmbeddedSqs> {
   // Loaded only here, so the library never pulls the emulator in unless `dev` runs.
-  const { buildApp } = await import('fauxqs')
+  const { buildApp } = await import('fauxqs').catch((err: unknown) => {
+    throw isMissingPackage(err, 'fauxqs')
+      ? new DevSqsEmulatorMissingError(
+          `npm i -D fauxqs@${FAUXQS_VERSION} (or give dev an SQS to use: --endpoint URL, or --queue-url URL).`,
+        )
+      : err
+  })
   const app = buildApp({ logger: false, defaultRegion: region })
   try {
     await app.listen({ port, host: '127.0.0.1' })
@@ -38,4 +50,17 @@ export async function startEmbeddedSqs(port = 0, region: string = EMBEDDED_SQS_A
   }
   const actual = (app.server.address() as AddressInfo).port
   return { endpoint: `http://127.0.0.1:${actual}`, port: actual, region, close: () => app.close() }
+}
+
+/** True when `err` says that package `name` itself cannot be found (not a package it imports). */
+function isMissingPackage(err: unknown, name: string): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') &&
+    typeof e.message === 'string' &&
+    e.message.includes(`'${name}'`) &&
+    !e.message.includes(`/node_modules/${name}/`)
+  )
 }

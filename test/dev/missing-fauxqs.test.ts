@@ -1,0 +1,49 @@
+// fauxqs is an optional peer: without it, `fastify-aws dev` stops at once with the install command, and the
+// version it names is the one this repository tests with.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import t from 'tap'
+import { FAUXQS_VERSION } from '../../src/dev/embedded-sqs.js'
+
+const repo = join(import.meta.dirname, '..', '..')
+const tsx = pathToFileURL(join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
+const withoutFauxqs = pathToFileURL(join(import.meta.dirname, 'fixtures', 'without-fauxqs.mjs')).href
+
+function runDev(cwd: string): Promise<{ code: number | null; output: string }> {
+  const args = ['--import', tsx, '--import', withoutFauxqs, join(repo, 'src', 'cli', 'index.ts'), 'dev', '--port', '0']
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })))
+}
+
+t.test('dev without fauxqs installed: exit 1 and one line naming the install command', async (t) => {
+  const { code, output } = await runDev(mkdtempSync(join(tmpdir(), 'fastify-aws-nofauxqs-')))
+  t.equal(code, 1, output)
+  t.match(
+    output,
+    /fastify-aws dev: the embedded SQS emulator \(fauxqs\) is not installed: npm i -D fauxqs@1\.9\.2 \(or give dev an SQS to use: --endpoint URL, or --queue-url URL\)\. \[FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING\]/,
+  )
+  t.notMatch(output, /\n\s+at /, 'no stack trace')
+})
+
+t.test('the version dev asks for is the one installed here, inside the peer range', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>
+    devDependencies: Record<string, string>
+    peerDependencies: Record<string, string>
+    peerDependenciesMeta: Record<string, { optional?: boolean }>
+  }
+  t.equal(pkg.devDependencies.fauxqs, FAUXQS_VERSION)
+  t.equal(pkg.peerDependencies.fauxqs, `^${FAUXQS_VERSION}`)
+  t.same(pkg.peerDependenciesMeta.fauxqs, { optional: true })
+  t.notOk(pkg.dependencies.fauxqs, 'not a production dependency')
+})
