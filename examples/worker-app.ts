@@ -1,6 +1,6 @@
-import Fastify from 'fastify'
+import Fastify, { LogController } from 'fastify'
 import { Job, defaultRegistry } from 'fastify-aws/jobs'
-import { workerTier } from 'fastify-aws/worker'
+import { isSqsdRequest, workerTier } from 'fastify-aws/worker'
 
 class HelloJob extends Job {
   static override readonly jobName = 'HelloJob'
@@ -10,7 +10,8 @@ class HelloJob extends Job {
 }
 defaultRegistry.register(HelloJob)
 
-const app = Fastify({ logger: true })
+// One log line per job: Fastify's own request lines stay on for the app's routes, off for sqsd's POSTs.
+const app = Fastify({ logger: true, logController: new LogController({ disableRequestLogging: isSqsdRequest }) })
 app.get('/', async () => 'ok') // EB health check
 await app.register(workerTier, { enabled: true, threads: 8 })
 await app.listen({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? '0.0.0.0' })

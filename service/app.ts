@@ -1,9 +1,9 @@
 // The reference service: a Fastify app with the worker tier and the sample jobs, as EB's worker environment runs it.
 // An app built on the package like any user's (it imports fastify-aws/*), not part of what the package exports.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { DevAppContext } from 'fastify-aws/dev'
 import { defaultRegistry, type JobRegistry } from 'fastify-aws/jobs'
-import { workerTier, type WorkerTierOptions } from 'fastify-aws/worker'
+import { isSqsdRequest, workerTier, type WorkerTierOptions } from 'fastify-aws/worker'
 import { registerServiceJobs } from './jobs.js'
 
 /** Options of {@link buildServiceApp}. */
@@ -20,6 +20,8 @@ export interface ServiceAppOptions {
 export async function buildServiceApp(options: ServiceAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: process.env.LOG_LEVEL ?? 'info' },
+    // One line per job (the README's advice): the job's run line, without Fastify's two request lines per sqsd POST.
+    logController: new LogController({ disableRequestLogging: isSqsdRequest }),
     // Behind EB's nginx the connection is kept alive; let long jobs finish (InactivityTimeout is up to 36000 s).
     requestTimeout: 0,
     // During close, let sqsd requests reach the worker, which answers 503 in one text/plain line (the sqsd contract)

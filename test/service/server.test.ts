@@ -99,6 +99,15 @@ t.test('npm start: serves GET / and sqsd jobs, exits 0 on SIGTERM', async (t) =>
   const task = await request(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { ...SQSD, 'x-aws-sqsd-taskname': 'HeartbeatJob' }, body: '' })
   t.equal(await task.body.text(), 'Successfully ran periodic task HeartbeatJob.')
 
+  // The service follows the README's advice: per sqsd POST the job's own lines and its run line, no request lines;
+  // the app's own routes keep Fastify's request lines.
+  const ran = await child.line((l) => l.msg === 'Job HelloJob succeeded')
+  const homeDone = await child.line((l) => l.msg === 'request completed')
+  const messages = (reqId: unknown) =>
+    child.stdout.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.reqId === reqId).map((l) => l.msg)
+  t.same(messages(ran.reqId), ['Hello, child!', 'Job HelloJob succeeded'], 'one line per job (and what the job logs itself)')
+  t.same(messages(homeDone.reqId), ['incoming request', 'request completed'])
+
   child.proc.kill('SIGTERM')
   const { code, signal } = await child.exit
   t.equal(code, 0, 'exit code 0')

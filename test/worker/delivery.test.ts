@@ -1,5 +1,6 @@
 // What a job receives from an sqsd POST: the sqsd metadata, the body whatever its Content-Type, and Rails' envelopes.
 import t from 'tap'
+import { LogController } from 'fastify'
 import { request } from 'undici'
 import { Job, JobRegistry } from '../../src/jobs/index.js'
 import { isSqsdRequest } from '../../src/worker/index.js'
@@ -224,11 +225,15 @@ t.test('the run line: none is built for Fastify without a logger, and any real l
   t.match(run, [{ job_class: 'HelloJob', queue_name: 'default', outcome: 'succeeded', attempt: 1 }, 'Job HelloJob succeeded'])
 })
 
-t.test('one line per job: disableRequestLogging: isSqsdRequest leaves the run line alone for sqsd requests', async (t) => {
+t.test('one line per job: a LogController with disableRequestLogging: isSqsdRequest leaves the run line alone for sqsd requests', async (t) => {
+  const deprecations: string[] = []
+  const onWarning = (w: Error & { code?: string }): void => void deprecations.push(w.code ?? w.name)
+  process.on('warning', onWarning)
+  t.teardown(() => void process.off('warning', onWarning))
   const logs = captureLogs()
   const w = await startWorker(t, {
     logs,
-    fastify: { disableRequestLogging: isSqsdRequest },
+    fastify: { logController: new LogController({ disableRequestLogging: isSqsdRequest }) },
     routes: (app) => app.get('/status', async () => 'ok'),
   })
   const a = await w.sqsd(envelope('HelloJob', ['quiet'], { job_id: '0c3f3d5e-8d3b-4f0e-9a52-2d9b8f7c6e11' }))
@@ -243,4 +248,6 @@ t.test('one line per job: disableRequestLogging: isSqsdRequest leaves the run li
   t.same(byRequest(sqsdId), ['Job HelloJob succeeded'], 'the sqsd request: the run line only')
   const appId = perRequest.find((l) => l.msg === 'request completed')!.reqId
   t.same(byRequest(appId), ['incoming request', 'request completed'], "the app's own routes keep Fastify's request lines")
+  await new Promise((resolve) => setImmediate(resolve)) // process warnings are emitted on the next tick
+  t.same(deprecations.filter((c) => c.startsWith('FSTDEP')), [], 'no Fastify deprecation warning (FSTDEP023 was the old advice)')
 })
