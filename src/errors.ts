@@ -300,3 +300,5 @@ export const CredentialsEditError = createError<'FASTIFY_AWS_CREDENTIALS_EDIT', 
 // ── cli ───────────────────────────────────────────────────────────────────────────────────
 /** A command-line flag or argument is missing or invalid. */
 export const CliUsageError = createError<'FASTIFY_AWS_CLI_USAGE', [string]>('FASTIFY_AWS_CLI_USAGE', '%s')
+/** An unknown flag, a flag without its value or a stray word; the message names the nearest flag (or lists them). */
+export const CliFlagError = createError<'FASTIFY_AWS_CLI_FLAG', [string]>('FASTIFY_AWS_CLI_FLAG', '%s')

@@ -1,6 +1,11 @@
 // `fastify-aws <command> [...]`: finds the command in the registry and runs it; errors become one clear line.
+import { VERSION } from '../aws/version.js'
+import { closest } from '../config/did-you-mean.js'
 import type { CommandIo } from './command.js'
 import { commands } from './registry.js'
+
+/** Codes of the errors that mean "the command line is wrong" (exit status 2). */
+const USAGE_CODES = new Set(['FASTIFY_AWS_CLI_USAGE', 'FASTIFY_AWS_CLI_FLAG'])
 
 /** Runs the CLI with `io`; resolves to the exit code. */
 export async function main(io: CommandIo): Promise<number> {
@@ -9,9 +14,14 @@ export async function main(io: CommandIo): Promise<number> {
     io.stdout.write(await usage())
     return name === undefined ? 1 : 0
   }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`)
+    return 0
+  }
   const load = commands.get(name)
   if (load === undefined) {
-    io.stderr.write(`fastify-aws: unknown command "${name}". Run "fastify-aws --help" for the list.\n`)
+    const hint = closest(name, [...commands.keys(), '--help', '--version'])
+    io.stderr.write(`fastify-aws: unknown command "${name}".${hint ? ` Did you mean ${hint}?` : ''} Run "fastify-aws --help" for the list.\n`)
     return 2
   }
   try {
@@ -24,8 +34,9 @@ export async function main(io: CommandIo): Promise<number> {
     return await command.run({ ...io, argv: rest })
   } catch (err) {
     const { message, code } = describe(err)
-    io.stderr.write(`fastify-aws ${name}: ${message}${code ? ` [${code}]` : ''}\n`)
-    return code === 'FASTIFY_AWS_CLI_USAGE' ? 2 : 1
+    const help = code === 'FASTIFY_AWS_CLI_FLAG' ? ` See "fastify-aws ${name} --help".` : ''
+    io.stderr.write(`fastify-aws ${name}: ${message}${help}${code ? ` [${code}]` : ''}\n`)
+    return code !== undefined && USAGE_CODES.has(code) ? 2 : 1
   }
 }
 
@@ -48,6 +59,6 @@ async function usage(): Promise<string> {
     )
     lines.push(`  ${name.padEnd(22)} ${summary}`)
   }
-  lines.push('', 'Run "fastify-aws <command> --help" for a command\'s options.')
+  lines.push('', 'Run "fastify-aws <command> --help" for a command\'s options, "fastify-aws --version" for the version.')
   return `${lines.join('\n')}\n`
 }

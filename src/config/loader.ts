@@ -2,6 +2,7 @@
 import { ConfigError } from '../errors.js'
 import { isExpectedError, type OptionInput, type OptionSpec, type OptionValues } from './options.js'
 import { readYamlSource } from './yaml-file.js'
+import { closest } from './did-you-mean.js'
 
 /** Where a part's configuration lives. */
 export interface ConfigSource {
@@ -149,29 +150,4 @@ function describe(v: unknown): string {
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v
-}
-
-/** The known key nearest to a misspelt one (edit distance <= 2), for "did you mean". */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestD = 3
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase())
-    if (d < bestD) [best, bestD] = [c, d]
-  }
-  return best
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = cur
-    }
-  }
-  return row[b.length]!
 }

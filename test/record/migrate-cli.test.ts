@@ -76,7 +76,7 @@ t.test('bad input: each a one-line usage error naming the folder, file or model'
     [['--dir', configDir(t, { 'x.ts': 'export const nothing = 1' })], /x\.ts exports no table config: export default defineTableConfig\(\{ model: \.\.\., \.\.\. \}\)\./],
     [['--dir', configDir(t, { 'x.ts': 'throw new Error("boom")' })], /x\.ts: cannot load it: boom/],
     [['--dir', configDir(t, { 'x.ts': model('Xeno') }), '--only', 'Nope'], /--only Nope: no table config for that model; models: Xeno\./],
-    [['--dir', configDir(t, { 'x.ts': model('Xeno') }), '--verbose'], /Unknown option '--verbose'/],
+    [['--dir', configDir(t, { 'x.ts': model('Xeno') }), '--verbose'], /Unknown flag --verbose\. The flags are --dry-run, --dir, --only, --endpoint, --region\. See "fastify-aws migrate --help"/],
   ]
   for (const [args, message] of cases) {
     const r = await runCli(['migrate', ...args, '--endpoint', ddb.endpoint], env, cwd)
