@@ -121,6 +121,33 @@ t.test('dev --jobs runs your jobs in a bare app with the worker tier', async (t)
   t.equal((await dev.exited).code, 0)
 })
 
+t.test('npm run dev: Ctrl-C at a terminal (SIGINT to the whole process group) ends it with exit code 0', async (t) => {
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'fastify-aws-npmdev-')), 'dev.json')
+  // detached: a process group of its own, as a terminal gives the command it runs; the terminal's Ctrl-C goes to
+  // every process in it (npm, the script's shell, node).
+  const npm = spawn('npm', ['run', 'dev', '--', '--port', '0', '--state-file', stateFile, '--wait-time', '1'], {
+    cwd: repo,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  npm.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+  npm.stderr!.on('data', (c: Buffer) => (out += c.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    npm.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  t.teardown(() => {
+    if (npm.exitCode === null && npm.signalCode === null) process.kill(-npm.pid!, 'SIGKILL')
+  })
+  await waitFor('the state file', () => existsSync(stateFile) || npm.exitCode !== null, 60_000)
+  t.equal(npm.exitCode, null, `npm run dev is running (output: ${out.slice(-500)})`)
+  process.kill(-npm.pid!, 'SIGINT')
+  t.same(await exited, { code: 0, signal: null }, 'npm itself exits 0, not 130 (its shell would die of the SIGINT without exec)')
+  t.match(out, /"signal":"SIGINT","msg":"dev stopping"/)
+  t.notOk(existsSync(stateFile), 'dev stopped cleanly (the state file is removed) before npm returned')
+})
+
 t.test('dev --app runs your own app', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devapp-'))
   const stateFile = join(dir, '.fastify-aws', 'dev.json')
