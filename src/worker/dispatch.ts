@@ -108,14 +108,17 @@ export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, rep
     } catch (err) {
       const never = permanentFailureKind(err)
       if (never === undefined) throw err
-      const e = err as Error
+      const e = err as Error & { code?: string }
+      // Both are about the message, not a fault in this process, and sqsd repeats them on every receive until the
+      // dead-letter queue: one line each with the reason, no stack.
+      const seen = { code: e.code, msgid: request.headers['x-aws-sqsd-msgid'], receiveCount: request.headers['x-aws-sqsd-receive-count'] }
       // An unknown name gets 500, so sqsd retries it: a deploy that registers the job may be on its way.
       if (never === 'unknown-job') {
-        request.log.error({ err: e }, periodic ? 'Periodic task could not resolve to a registered job; check the cron.yaml name and url.' : 'Job could not resolve to a registered job.')
+        request.log.error(seen, `${e.message}${periodic ? ' Check the cron.yaml name and url.' : ''}`)
         sendLine(reply, 500, e.message)
         return
       }
-      request.log.warn({ err: e }, 'Rejected sqsd message')
+      request.log.warn(seen, `Rejected sqsd message: ${e.message}`)
       sendLine(reply, 400, e.message)
       return
     }

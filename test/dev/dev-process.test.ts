@@ -148,6 +148,45 @@ t.test('npm run dev: Ctrl-C at a terminal (SIGINT to the whole process group) en
   t.notOk(existsSync(stateFile), 'dev stopped cleanly (the state file is removed) before npm returned')
 })
 
+// util-linux's `script` runs a command on a pseudo-terminal, as when a person runs it; Debian has it in every install.
+const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p))
+
+t.test('dev on a terminal: pretty lines; an unknown job logs one line per receive, not a stack', { skip: script ? false : 'no script(1) for a pseudo-terminal' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devtty-'))
+  const stateFile = join(dir, 'dev.json')
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
+  const command = [process.execPath, '--import', tsx, cliEntry, 'dev', '--app', 'service/app.ts', '--port', '0', '--state-file', stateFile, '--wait-time', '1', '--error-visibility-timeout', '0', '--max-retries', '2']
+  // As a person's terminal has it: tap sets NO_COLOR=1 and FORCE_COLOR=0 for its test processes.
+  const terminalEnv: NodeJS.ProcessEnv = { ...env }
+  delete terminalEnv.NO_COLOR
+  delete terminalEnv.FORCE_COLOR
+  const child = spawn(script!, ['-qfec', command.map(quote).join(' '), '/dev/null'], { cwd: repo, env: terminalEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  })
+  await waitFor('the state file', () => existsSync(stateFile) || child.exitCode !== null, 60_000)
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number }
+  const enqueue = run(['enqueue', 'NoSuchJob', '[]', '--force', '--state-file', stateFile])
+  t.equal((await enqueue.exited).code, 0, enqueue.output())
+  await waitFor('two receives', () => out.includes('receive 2 of MaxRetries 2'), 60_000)
+  process.kill(state.pid, 'SIGINT')
+  t.equal(await exited, 0)
+
+  const lines = out.replaceAll('\r', '').replaceAll(/\u001b\[\d+m/g, '').split('\n')
+  t.ok(out.includes('\u001b['), 'coloured')
+  t.notOk(lines.some((l) => l.startsWith('{"level"')), 'no JSON lines')
+  t.ok(lines.some((l) => /^\[[\d:.]+\] INFO: Server listening at http:\/\/127\.0\.0\.1:\d+$/.test(l)), "the service's own lines too")
+  const unknown = lines.filter((l) => l.includes('Unknown job "NoSuchJob"') && l.includes('ERROR'))
+  t.equal(unknown.length, 2, `the worker: one line per receive (${unknown.join(' | ')})`)
+  for (const l of unknown) t.match(l, /^\[[\d:.]+\] ERROR: Unknown job "NoSuchJob": no job is registered under that name \(or it is not in the allowlist\)\. \{.*"receiveCount":"[12]"\}$/)
+  t.equal(lines.filter((l) => /^\[[\d:.]+\] WARN: sqsd: NoSuchJob → 500 in \d+ ms/.test(l)).length, 2, "the daemon's delivery line per receive")
+  t.notOk(lines.some((l) => /^\s+at /.test(l)), 'no stack trace')
+})
+
 t.test('dev --app runs your own app', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-devapp-'))
   const stateFile = join(dir, '.fastify-aws', 'dev.json')

@@ -2,7 +2,7 @@
 import t, { type Test } from 'tap'
 import { Readable } from 'node:stream'
 import { request } from 'undici'
-import { answer, envelope, SQSD_UA, startWorker, type Answer } from './helpers.js'
+import { answer, captureLogs, envelope, SQSD_UA, startWorker, type Answer } from './helpers.js'
 
 /** Every answer to sqsd is one line of text/plain. */
 function oneLineText(t: Test, a: Answer) {
@@ -161,6 +161,25 @@ t.test('500: unknown job names, including Object.prototype names, and names outs
   }
   t.equal(w.jobs.seen.length, 0, 'nothing ran')
   t.equal((await w.sqsd(envelope('HelloJob'))).status, 200, 'an allowlisted job runs')
+})
+
+t.test('an unknown job or a malformed message is logged as one line with the reason, not a stack (sqsd repeats it on every receive)', async (t) => {
+  const logs = captureLogs()
+  const w = await startWorker(t, { logs })
+  const headers = { 'x-aws-sqsd-msgid': 'm-1', 'x-aws-sqsd-receive-count': '3' }
+  t.equal((await w.sqsd(envelope('NoSuchJob'), headers)).status, 500)
+  t.equal((await w.sqsd('{"job_class":', headers)).status, 400)
+  t.equal((await w.sqsd('', { ...headers, 'x-aws-sqsd-taskname': 'NoSuchTask' })).status, 500)
+  const unknown = await logs.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Unknown job "NoSuchJob"'))
+  t.match(unknown, { level: 50, code: 'FASTIFY_AWS_UNKNOWN_JOB', msgid: 'm-1', receiveCount: '3' })
+  const malformed = await logs.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Rejected sqsd message: Malformed job message'))
+  t.match(malformed, { level: 40, code: 'FASTIFY_AWS_MALFORMED_MESSAGE', msgid: 'm-1' })
+  const task = await logs.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('Unknown job "NoSuchTask"'))
+  t.match(task.msg, /Check the cron\.yaml name and url\.$/)
+  for (const line of [unknown, malformed, task]) {
+    t.notOk('err' in line, 'no error object (and so no stack)')
+    t.notMatch(JSON.stringify(line), /\\n\s+at /, 'no stack anywhere in the line')
+  }
 })
 
 t.test('500: a job that throws (no retry policy left)', async (t) => {

@@ -13,7 +13,8 @@ import { CliUsageError } from '../../errors.js'
 import { loadWorkerSettings } from '../../worker/index.js'
 import { intFlag, parseFlags } from '../args.js'
 import type { Command } from '../command.js'
-import { cliLogger, sqsdCodeFromFlags, sqsdFlagSpec } from './sqsd.js'
+import { cliLogger } from '../logger.js'
+import { sqsdCodeFromFlags, sqsdFlagSpec } from './sqsd.js'
 
 const help = `Usage: fastify-aws dev [options]
 
@@ -122,7 +123,7 @@ const command: Command = {
     let cronFile: string | undefined
     if (!values['no-cron'] && (dev.cronFileExplicit || existsSync(resolve(io.cwd, dev.cron_file)))) cronFile = dev.cron_file
 
-    const logger = cliLogger(io, values['log-level'])
+    const { logger, destination } = await cliLogger(io, values['log-level'])
     if (connectionsSet && sqsd.settings.httpConnections > workerThreads) {
       logger.warn(
         { httpConnections: sqsd.settings.httpConnections, workerThreads },
@@ -134,7 +135,7 @@ const command: Command = {
     try {
       stack = await startDevStack({
         buildApp: dev.app !== undefined ? await loadAppModule(dev.app, io.cwd) : jobsOnlyApp(dev.jobs!, io.cwd),
-        appLogger: { level: values['log-level'] ?? 'info', stream: io.stdout },
+        appLogger: { level: values['log-level'] ?? 'info', stream: destination },
         port: dev.port,
         settings: sqsd.settings,
         ...(dev.queue_url !== undefined ? { queueUrl: dev.queue_url } : {}),

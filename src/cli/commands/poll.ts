@@ -1,11 +1,11 @@
 // `fastify-aws poll`: runs jobs from the configured SQS queues until SIGINT/SIGTERM.
-import { pino } from 'pino'
 import { CliUsageError } from '../../errors.js'
 import { JobRegistry, loadJobsModule } from '../../jobs/index.js'
 import { Poller, stopOnSignals } from '../../poller/index.js'
 import { createSqsClient, loadQueueConfig } from '../../queue/index.js'
 import { intFlag, parseFlags } from '../args.js'
 import type { Command } from '../command.js'
+import { cliLogger } from '../logger.js'
 
 const help = `Usage: fastify-aws poll [options]
 
@@ -75,7 +75,8 @@ const command: Command = {
     const shutdownTimeout = intFlag('shutdown-timeout', values['shutdown-timeout'], 0)
 
     const registry = await loadJobs(values.jobs, io.cwd)
-    const logger = pino({ name: 'fastify-aws-poll' }, io.stdout as unknown as pino.DestinationStream)
+    // pino's default pid and hostname stay: they tell the pods or tasks of a deployment apart.
+    const { logger } = await cliLogger(io, undefined, { name: 'fastify-aws-poll' })
     const config = loadQueueConfig({ env: io.env, cwd: io.cwd })
     for (const name of values.queue ?? []) config.queue(name)
     const client = createSqsClient({}, 'poller', { env: io.env, cwd: io.cwd })

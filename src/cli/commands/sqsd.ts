@@ -1,7 +1,6 @@
 // `fastify-aws sqsd`: the stand-alone aws-sqsd stand-in (Docker, Kubernetes, a laptop: anywhere EB is not).
 import { resolve } from 'node:path'
 import { SQSClient } from '@aws-sdk/client-sqs'
-import pino from 'pino'
 import { createAwsClient, loadAwsClientOptions, type AwsClientOptions } from '../../aws/index.js'
 import { SqsdDaemon } from '../../sqsd/daemon.js'
 import { loadSqsdSettings, sqsdOptions } from '../../sqsd/options.js'
@@ -9,7 +8,8 @@ import { listenForStop } from '../../jobs/index.js'
 import { CliUsageError } from '../../errors.js'
 import { loadCronYaml } from '../../config/index.js'
 import { intFlag, parseFlags } from '../args.js'
-import type { Command, CommandIo } from '../command.js'
+import type { Command } from '../command.js'
+import { cliLogger } from '../logger.js'
 
 /** Flags shared by `sqsd` and `dev`: flag name → EB option (snake-case key of `sqsdOptions`). */
 export const SQSD_NUMBER_FLAGS = {
@@ -82,15 +82,6 @@ Options (EB option name, default; also FASTIFY_AWS_SQSD_<NAME> and config/sqsd.y
 Ctrl-C (SIGINT) or SIGTERM: stops polling, waits for POSTs in flight, exits.
 `
 
-/** The logger of long-running dev commands: pino JSON lines on stdout. */
-export function cliLogger(io: CommandIo, level: string | undefined): pino.Logger {
-  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
-  if (level !== undefined && !levels.includes(level)) {
-    throw new CliUsageError(`--log-level takes one of ${levels.join(', ')}, got "${level}".`)
-  }
-  return pino({ level: level ?? 'info', base: undefined }, io.stdout as pino.DestinationStream)
-}
-
 const command: Command = {
   summary: 'Run the EB worker daemon (aws-sqsd stand-in): poll a queue, POST to the app, run cron.yaml',
   help,
@@ -116,7 +107,7 @@ const command: Command = {
     if (loaded.queueUrl === undefined) {
       throw new CliUsageError('--queue-url is required (or FASTIFY_AWS_SQSD_QUEUE_URL, or queue_url in config/sqsd.yml).')
     }
-    const logger = cliLogger(io, values['log-level'])
+    const { logger } = await cliLogger(io, values['log-level'])
     const cron = loaded.cron ? loadCronYaml(resolve(io.cwd, loaded.cron), { workerPath: loaded.settings.httpUrl.pathname }) : []
 
     const overrides: AwsClientOptions = {}
