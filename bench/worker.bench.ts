@@ -86,7 +86,8 @@ async function serve(kind: Kind, logging: Logging): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' })
 
   let cpu = process.cpuUsage()
-  process.on('message', async (msg: { op: 'cpu' } | { op: 'stop' }) => {
+  process.on('message', (msg: { op: 'cpu' } | { op: 'stop' }) => void answer(msg))
+  async function answer(msg: { op: 'cpu' } | { op: 'stop' }): Promise<void> {
     if (msg.op === 'cpu') {
       // Server CPU time since the last ask: a per-request cost that the load on a shared machine distorts less.
       const used = process.cpuUsage(cpu)
@@ -98,7 +99,7 @@ async function serve(kind: Kind, logging: Logging): Promise<void> {
       process.send!({ stopped: true })
       process.disconnect()
     }
-  })
+  }
   process.send!({ port: (app.server.address() as AddressInfo).port })
 }
 

@@ -78,7 +78,7 @@ export function readDockerHostsSetting(raw: unknown): DockerHostsSetting {
     try {
       out.push(formatTrustedHost(parseTrustedHost(entry)))
     } catch (err) {
-      throw new Error(`${DOCKER_HOSTS_EXPECTED}; ${(err as Error).message}`)
+      throw new Error(`${DOCKER_HOSTS_EXPECTED}; ${(err as Error).message}`, { cause: err })
     }
   }
   if (out.length === 0) throw new Error(DOCKER_HOSTS_EXPECTED)

@@ -37,6 +37,7 @@ t.test('a terminal: one coloured line per entry, the component first, fields on 
   const text = await written(out, '\n')
   t.equal(text.split('\n').length, 2, 'one line')
   t.ok(text.includes(ESC), 'coloured')
+  // eslint-disable-next-line no-control-regex -- strips the colours' ANSI escapes
   const plain = text.replaceAll(/\u001b\[\d+m/g, '')
   t.match(plain, /^\[\d\d:\d\d:\d\d\.\d{3}\] DEBUG: sqsd: HelloJob → 200 in 3 ms \{"job":"HelloJob","status":200\}\n$/)
   t.notMatch(plain, /^\{/, 'not JSON')

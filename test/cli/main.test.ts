@@ -62,7 +62,7 @@ const testCommands: Record<string, Command> = {
     summary: 'Throws a string',
     help: 'x',
     async run() {
-      throw 'plain string thrown' // eslint-disable-line no-throw-literal
+      throw 'plain string thrown' // a non-Error throw on purpose
     },
   },
 }

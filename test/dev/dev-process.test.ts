@@ -176,6 +176,7 @@ t.test('dev on a terminal: pretty lines; an unknown job logs one line per receiv
   process.kill(state.pid, 'SIGINT')
   t.equal(await exited, 0)
 
+  // eslint-disable-next-line no-control-regex -- strips the colours' ANSI escapes
   const lines = out.replaceAll('\r', '').replaceAll(/\u001b\[\d+m/g, '').split('\n')
   t.ok(out.includes('\u001b['), 'coloured')
   t.notOk(lines.some((l) => l.startsWith('{"level"')), 'no JSON lines')

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { createHash } from 'node:crypto'
 import { getQueueAdapter } from '../../src/jobs/index.js'
-import { SqsQueue, useSqsQueue, loadQueueConfig, MAX_DELAY_SECONDS } from '../../src/queue/index.js'
+import { SqsQueue, useSqsQueue, MAX_DELAY_SECONDS } from '../../src/queue/index.js'
 import { VERSION } from '../../src/aws/index.js'
 import { startSqsFixture } from './sqs-fixture.js'
 import { DedupOrderJob, GreetJob, OrderJob } from './jobs-fixture.js'

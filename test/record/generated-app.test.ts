@@ -143,7 +143,7 @@ t.test('migrate loads the .ts config with the app\'s tsx and creates the table: 
   t.equal(dry.code, 0, dry.err)
   t.match(dry.out, 'would create table Forum (provisioned 5 RCU / 2 WCU, index AuthorIndex)')
   t.match(dry.out, 'Dry run: 1 table: 1 would be created, 0 would be updated, 0 unchanged.')
-  t.rejects(client.send(new DescribeTableCommand({ TableName: 'Forum' })), { name: 'ResourceNotFoundException' }, 'a dry run changes nothing')
+  await t.rejects(client.send(new DescribeTableCommand({ TableName: 'Forum' })), { name: 'ResourceNotFoundException' }, 'a dry run changes nothing')
 
   const r = await cli(app, 'migrate')
   t.equal(r.code, 0, r.err)

@@ -47,7 +47,7 @@ const theme: string | undefined = post.settings?.theme
 const links: string[] | undefined = post.links
 void [id, tags, scores, moderation, views, title, created, theme, links]
 // @ts-expect-error an optional attribute is not plain string
-const notSure: string = post.author_username
+const _notSure: string = post.author_username
 // @ts-expect-error no such attribute
 void post.no_such_attribute
 // @ts-expect-error a datetime holds a Date
