@@ -1,0 +1,33 @@
+// fastify-aws/queue: the SQS adapter and its plugin.
+import Fastify from 'fastify'
+import { describe, expect, test } from 'tstyche'
+import { Job, type EnqueuedJob } from 'fastify-aws/jobs'
+import { sqsQueuePlugin, SqsQueue, useSqsQueue, type EnqueueResult } from 'fastify-aws/queue'
+
+class HelloJob extends Job {
+  static override readonly jobName = 'HelloJob'
+  perform(name: string): void {
+    void name
+  }
+}
+
+describe('enqueue', () => {
+  test('useSqsQueue makes the adapter performLater sends through', () => {
+    expect(useSqsQueue()).type.toBe<SqsQueue>()
+    expect(useSqsQueue({ async: true })).type.toBe<SqsQueue>()
+    expect(useSqsQueue).type.not.toBeCallableWith({ async: 'yes' })
+  })
+
+  test('enqueue and enqueueAll take built requests', () => {
+    const queue = new SqsQueue()
+    expect(queue.enqueue(HelloJob.set({}).build('world'))).type.toBe<Promise<EnqueuedJob>>()
+    expect(queue.enqueueAll([HelloJob.set({}).build('a'), HelloJob.set({ wait: 5 }).build('b')])).type.toBe<Promise<EnqueueResult[]>>()
+    expect(queue.close()).type.toBe<Promise<void>>()
+  })
+
+  test('the plugin decorates the instance', () => {
+    const app = Fastify()
+    expect(app.register(sqsQueuePlugin, { async: true })).type.not.toRaiseError()
+    expect(app.jobQueue).type.toBe<SqsQueue>()
+  })
+})

@@ -1,0 +1,32 @@
+// fastify-aws/sessions: the plugin that wires @fastify/session to the DynamoDB store.
+import Fastify from 'fastify'
+import { describe, expect, test } from 'tstyche'
+import { dynamoDbSessions, DynamoDbSessionStore, type DynamoDbSessionPluginOptions } from 'fastify-aws/sessions'
+
+// What an app declares its sessions hold (@fastify/session's declaration merging).
+declare module 'fastify' {
+  interface Session {
+    userId?: string
+  }
+}
+
+const app = Fastify()
+
+describe('dynamoDbSessions', () => {
+  test('registers with its options', () => {
+    expect(app.register(dynamoDbSessions, { secret: 'a'.repeat(32), cookie: { secure: true }, saveUninitialized: false })).type.not.toRaiseError()
+    expect(app.register(dynamoDbSessions, { secret: ['new'.repeat(11), 'old'.repeat(11)] })).type.not.toRaiseError()
+    expect(app.register(dynamoDbSessions, { secret: 32 })).type.toRaiseError()
+    expect<DynamoDbSessionPluginOptions>().type.toHaveProperty('store')
+  })
+
+  test('decorates the instance with the store, and requests with the session', () => {
+    expect(app.dynamoDbSessionStore).type.toBe<DynamoDbSessionStore>()
+    app.get('/', async (request) => {
+      expect(request.session.get('userId')).type.toBe<string | undefined>()
+      expect(request.session.get).type.not.toBeCallableWith('no-such-key')
+      expect(request.session.regenerate()).type.toBe<Promise<void>>()
+      return null
+    })
+  })
+})
