@@ -13,7 +13,7 @@ const tsx = pathToFileURL(join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs'
 const withoutFauxqs = pathToFileURL(join(import.meta.dirname, 'fixtures', 'without-fauxqs.mjs')).href
 
 function runDev(cwd: string): Promise<{ code: number | null; output: string }> {
-  const args = ['--import', tsx, '--import', withoutFauxqs, join(repo, 'src', 'cli', 'index.ts'), 'dev', '--port', '0']
+  const args = ['--import', tsx, '--import', withoutFauxqs, join(repo, 'src', 'cli', 'index.ts'), 'dev', '--jobs', join(repo, 'test', 'dev', 'fixtures', 'own-jobs.ts'), '--port', '0']
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
