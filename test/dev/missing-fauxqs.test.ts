@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t from 'tap'
-import { FAUXQS_VERSION } from '../../src/dev/embedded-sqs.js'
+import { FAUXQS_VERSION, startEmbeddedSqs } from '../../src/dev/embedded-sqs.js'
 
 const repo = join(import.meta.dirname, '..', '..')
 const tsx = pathToFileURL(join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
@@ -46,4 +46,13 @@ t.test('the version dev asks for is the one installed here, inside the peer rang
   t.equal(pkg.peerDependencies.fauxqs, `^${FAUXQS_VERSION}`)
   t.same(pkg.peerDependenciesMeta.fauxqs, { optional: true })
   t.notOk(pkg.dependencies.fauxqs, 'not a production dependency')
+})
+
+t.test('in the library: startEmbeddedSqs rejects with the install command when fauxqs cannot be found', async (t) => {
+  // The same hook as the child process above, in this process (which has not imported fauxqs).
+  await import(withoutFauxqs)
+  await t.rejects(startEmbeddedSqs(0), {
+    code: 'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING',
+    message: `the embedded SQS emulator (fauxqs) is not installed: npm i -D fauxqs@${FAUXQS_VERSION} (or give dev an SQS to use: --endpoint URL, or --queue-url URL).`,
+  })
 })
