@@ -6,7 +6,6 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
-  SQSClient,
 } from '@aws-sdk/client-sqs'
 import { Consumer } from 'sqs-consumer'
 import { built } from './built.js'
