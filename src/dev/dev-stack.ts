@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import type { FastifyInstance } from 'fastify'
 import { createAwsClient, type AwsClientOptions, type PinoLike } from '../aws/index.js'
 import { DevConfigError } from '../errors.js'
-import { JobRegistry, toJobAllowlist } from '../jobs/index.js'
+import { getQueueAdapter, JobRegistry, setQueueAdapter, toJobAllowlist } from '../jobs/index.js'
 import { loadQueueConfig, useSqsQueue } from '../queue/index.js'
 import { loadCronYaml, type CronEntry } from '../config/index.js'
 import { SqsdDaemon } from '../sqsd/daemon.js'
@@ -165,6 +165,12 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       throw err
     }
     const appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    // An app that calls useSqsQueue() (or registers sqsQueuePlugin) while it is built made its own queue, configured
+    // for production: dev's queue wins, so performLater reaches the worker queue the daemon reads.
+    if (getQueueAdapter() !== jobQueue) {
+      log.info("the app set its own queue for performLater (useSqsQueue / sqsQueuePlugin); dev's worker queue takes its place")
+      setQueueAdapter(jobQueue)
+    }
 
     // 5. The daemon, POSTing to the app, with the cron.yaml tasks.
     // Checked as the app's worker checks it: registered, and allowed by the worker's job_class_allowlist.

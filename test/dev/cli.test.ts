@@ -9,7 +9,10 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import { runCli } from '../helpers/cli.js'
 import { parseJobArguments } from '../../src/cli/commands/enqueue.js'
 import { startDevStack } from '../../src/dev/dev-stack.js'
+import Fastify from 'fastify'
 import { Job } from '../../src/jobs/index.js'
+import { useSqsQueue } from '../../src/queue/index.js'
+import { workerTier } from '../../src/worker/index.js'
 import { buildServiceApp } from '../../service/app.js'
 import { memoryLogger, sqsClient, startCaptureApp, waitFor } from '../sqsd/helpers.js'
 
@@ -147,4 +150,40 @@ t.test('enqueue and cron run find the running dev stack; the job runs end to end
   })
   t.match(JSON.parse(dead!), { job_class: 'NoSuchJob' })
   t.equal(failing.daemon.stats.failed, 2)
+})
+
+t.test("an app that calls useSqsQueue() while it is built still enqueues to dev's worker queue", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-dev-own-queue-'))
+  const runs: string[] = []
+  class FromRouteJob extends Job {
+    static override readonly jobName = 'FromRouteJob'
+    async perform(word: string) {
+      runs.push(word)
+    }
+  }
+  const stack = await startDevStack({
+    buildApp: async ({ registry, worker }) => {
+      registry.register(FromRouteJob)
+      const app = Fastify({ logger: false })
+      // As the README's mail and enqueue examples do: the app's own queue, configured for production.
+      const own = useSqsQueue({ load: { cwd: dir, env: {} }, aws: { region: 'eu-west-1' } })
+      app.addHook('onClose', () => own.close())
+      app.post('/signup', async () => {
+        await FromRouteJob.performLater('from-a-route')
+        return { ok: true }
+      })
+      await app.register(workerTier, { ...worker, registry })
+      return app
+    },
+    port: 0,
+    cwd: dir,
+    statePath: false,
+    settings: { waitTime: 1 },
+    logger: memoryLogger().logger,
+  })
+  t.teardown(() => stack.close())
+  const res = await fetch(`${stack.appUrl}/signup`, { method: 'POST' })
+  t.equal(res.status, 200, await res.text())
+  await waitFor('the job run', () => runs.length === 1)
+  t.same(runs, ['from-a-route'])
 })
