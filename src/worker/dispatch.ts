@@ -14,7 +14,8 @@ import {
   type JobRun,
   type PreparedJob,
 } from '../jobs/index.js'
-import type { Slots } from '../sqs/index.js'
+import { remainingDelaySeconds, type Slots } from '../sqs/index.js'
+import type { WorkerRequeue } from './requeue.js'
 import { sendLine, type RunAnswers, type RunKind } from './responses.js'
 import type { WorkerShutdown } from './shutdown.js'
 import { deliveryFromHeaders } from './sqsd-headers.js'
@@ -31,11 +32,38 @@ export interface DispatchParts {
   answers: RunAnswers
   /** The logger every job gets, or undefined for the request's own logger. */
   jobLogger: JobLogger | undefined
+  /** Sends early jobs back to wait and failed jobs with a retry policy to run again. */
+  requeue: WorkerRequeue
+  /** Clock in epoch ms (tests inject a fake one). */
+  now: () => number
 }
 
 /** The route handler for sqsd POSTs. */
 export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, reply: FastifyReply) => void {
-  const { registry, allowlist, capacity, jobsAsync, shutdown, answers, jobLogger } = parts
+  const { registry, allowlist, capacity, jobsAsync, shutdown, answers, jobLogger, requeue, now } = parts
+
+  /** An early job (scheduled past SQS's 900 s delay limit) goes back to its queue; sqsd deletes this one on 200. */
+  const delay = async (prepared: PreparedJob, request: FastifyRequest, reply: FastifyReply, remaining: number): Promise<void> => {
+    const { envelope } = prepared
+    const sent = await requeue.sendBackToWait(envelope, request.body as string, deliveryFromHeaders(request.headers), remaining)
+    if (sent.sent) {
+      request.log.info({ job_class: envelope.job_class, job_id: envelope.job_id, remaining_s: remaining }, 'Job arrived before its scheduled_at; sent back to wait')
+      sendLine(reply, 200, `Job ${envelope.job_class} is scheduled for ${envelope.scheduled_at}: sent back to its queue to wait ${Math.min(remaining, 900)} s more.`)
+      return
+    }
+    request.log.error({ job_class: envelope.job_class, job_id: envelope.job_id, reason: sent.reason }, 'Job arrived before its scheduled_at and could not be sent back to wait')
+    sendLine(reply, 500, `Job ${envelope.job_class} is scheduled for ${envelope.scheduled_at} but could not be sent back to wait: ${sent.reason}.`)
+  }
+
+  /** A failed run of a job with a retry policy, attempts left: enqueued again (retry_on), or why not. */
+  const retryLater = async (prepared: PreparedJob, result: JobRun, request: FastifyRequest) => {
+    if (result.outcome !== 'retry' || prepared.job.retry === undefined) return undefined
+    const sent = await requeue.retry(prepared, result.delaySeconds ?? 0, now())
+    const fields = { job_class: result.jobClass, job_id: result.jobId, attempt: result.attempt }
+    if (sent.sent) request.log.info({ ...fields, delay_s: sent.delaySeconds }, `Job ${result.jobClass} enqueued again by its retry policy`)
+    else request.log.error({ ...fields, reason: sent.reason }, `Job ${result.jobClass} failed and its retry could not be enqueued; sqsd will retry the message`)
+    return sent
+  }
 
   const resolve = (request: FastifyRequest, taskName: string | undefined): PreparedJob => {
     if (taskName) {
@@ -81,9 +109,10 @@ export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, rep
       if (controller) shutdown.forget(controller)
       capacity.release()
     }
+    const retried = kind === 'job' ? await retryLater(prepared, result, request) : undefined
     if (reply) {
       try {
-        answers.send(reply, result, kind, prepared.envelope.job_class, shutdown.closing)
+        answers.send(reply, result, kind, prepared.envelope.job_class, shutdown.closing, retried)
       } catch (err) {
         // Nothing here is expected to throw; if it does, the request gets the error handler's 500, not a hang.
         reply.send(err)
@@ -123,6 +152,13 @@ export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, rep
       return
     }
     const name = prepared.envelope.job_class
+    if (!periodic && prepared.envelope.scheduled_at !== null) {
+      const remaining = remainingDelaySeconds(prepared.envelope.scheduled_at, now())
+      if (remaining > 0) {
+        void delay(prepared, request, reply, remaining).catch((err: unknown) => reply.send(err))
+        return
+      }
+    }
     if (!capacity.tryTake()) {
       request.log.info({ job_class: name }, `No capacity to execute ${kind}.`)
       sendLine(reply, 429, `No capacity to execute ${kind}.`)
@@ -135,6 +171,7 @@ export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, rep
     // sqsd deletes the message on this 200: a failure later cannot be retried, so it must not pass as "will retry".
     void run(prepared, request, undefined, kind).then((result) => {
       if (result.outcome !== 'retry' && result.outcome !== 'failed') return
+      if (result.outcome === 'retry' && prepared.job.retry !== undefined) return // enqueued again by its policy (or logged why not)
       request.log.error(
         { job_class: name, job_id: result.jobId, outcome: 'failed', err: result.error },
         `Job ${name} failed after sqsd was already answered 200 (async mode): its message is deleted and will not be retried.`,

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os'
 import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionInput } from '../config/index.js'
 import type { JobRegistry } from '../jobs/index.js'
+import type { SqsQueue } from '../queue/index.js'
 import { DOCKER_HOSTS_EXPECTED, readDockerHostsSetting, type DockerHostsSetting } from './trusted-hosts.js'
 
 /** Every worker option; ENV names are `AWS_PROCESS_BEANSTALK_WORKER_<KEY>`. */
@@ -68,6 +69,13 @@ export interface WorkerTierOptions {
   env?: NodeJS.ProcessEnv
   /** /proc location for Docker detection (tests). */
   procRoot?: string
+  /**
+   * The queue producer that sends early jobs back to wait and failed jobs with a retry policy to run again (not
+   * closed by the worker). Default: one made from config/aws_active_job_sqs.yml and AWS_ACTIVE_JOB_SQS_* on first need.
+   */
+  queue?: SqsQueue
+  /** Clock in epoch ms, to tell early jobs (tests inject a fake one). */
+  now?: () => number
 }
 
 /** The plugin options that are settings, under their settings keys (the code layer of the precedence rule). */

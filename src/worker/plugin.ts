@@ -13,6 +13,7 @@ import { jobLoggerFor } from './job-logger.js'
 import { loadWorkerSettings, settingsFromOptions, type WorkerTierOptions } from './options.js'
 import { RunAnswers } from './responses.js'
 import { registerSqsdRoute } from './route.js'
+import { WorkerRequeue } from './requeue.js'
 import { WorkerShutdown } from './shutdown.js'
 
 /** What the worker exposes on `fastify.workerTier`. */
@@ -52,6 +53,8 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     registry,
     allowlist,
   })
+  const requeue = new WorkerRequeue({ queue: opts.queue, cwd, env: opts.env })
+  requeue.warnIfNoQueue(fastify.log)
   const capacity = new Slots(settings.threads)
   const shutdown = new WorkerShutdown(capacity, fastify.log)
 
@@ -67,6 +70,8 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
     shutdown,
     answers: new RunAnswers(),
     jobLogger: jobLoggerFor(fastify.log),
+    requeue,
+    now: opts.now ?? Date.now,
   })
   await registerSqsdRoute(fastify, { path: settings.path, bodyLimit: settings.body_limit }, handler)
 
@@ -81,7 +86,10 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
   fastify.decorate('workerTier', state)
 
   fastify.addHook('preClose', async () => shutdown.begin(settings.shutdown_timeout))
-  fastify.addHook('onClose', async () => shutdown.end())
+  fastify.addHook('onClose', async () => {
+    await shutdown.end()
+    await requeue.close()
+  })
   fastify.log.info(
     { path: settings.path, threads: settings.threads, async: settings.jobs_async, jobs: registry.names() },
     'EB worker tier ready for sqsd requests',

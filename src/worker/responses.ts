@@ -1,6 +1,7 @@
 // Every answer the worker gives sqsd: a status and one line of text/plain.
 import type { FastifyReply } from 'fastify'
 import type { JobRun } from '../jobs/index.js'
+import type { RequeueOutcome } from './requeue.js'
 
 /** What a request ran: a job from its body, or a periodic task named by `X-Aws-Sqsd-Taskname`. */
 export type RunKind = 'job' | 'periodic task'
@@ -24,8 +25,11 @@ export function oneLine(text: string, max = 500): string {
 export class RunAnswers {
   readonly #succeeded = { job: new Map<string, string>(), 'periodic task': new Map<string, string>() }
 
-  /** Answers `reply` for `result`; `closing` asks the client to reconnect (to another instance) for its next request. */
-  send(reply: FastifyReply, result: JobRun, kind: RunKind, name: string, closing: boolean): void {
+  /**
+   * Answers `reply` for `result`; `closing` asks the client to reconnect (to another instance) for its next request.
+   * `retried`: a retry policy's new message was sent (200: this one is done) or could not be (500: sqsd retries).
+   */
+  send(reply: FastifyReply, result: JobRun, kind: RunKind, name: string, closing: boolean, retried?: RequeueOutcome): void {
     // Finished during close: this keep-alive connection would stay open until sqsd/nginx hang up or keepAliveTimeout
     // (72 s) passes, and server.close() waits for it. Ask the client to reconnect (to another instance) instead.
     if (closing) reply.header('connection', 'close')
@@ -37,7 +41,15 @@ export class RunAnswers {
         sendLine(reply, 200, `Discarded ${kind} ${name}: ${result.reason}`)
         return
       default:
-        sendLine(reply, 500, `Failed to execute ${kind} ${name} (${result.error?.name ?? 'Error'}); see the log for job_id ${result.jobId}.`)
+        if (retried?.sent) {
+          sendLine(reply, 200, `Job ${name} failed (attempt ${result.attempt}) and was enqueued again by its retry policy, to run in ${retried.delaySeconds} s.`)
+          return
+        }
+        sendLine(
+          reply,
+          500,
+          `Failed to execute ${kind} ${name} (${result.error?.name ?? 'Error'}); see the log for job_id ${result.jobId}.${retried ? ` Its retry could not be enqueued: ${retried.reason}.` : ''}`,
+        )
     }
   }
 
