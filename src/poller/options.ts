@@ -48,6 +48,14 @@ export interface PollerOptions {
   shutdownTimeout?: number
   /** Long-poll wait, 0..20 s (default 20). stop() aborts a waiting receive at once. */
   waitTimeSeconds?: number
+  /**
+   * Seconds an SQS call may take before it fails and is retried on a new connection; a ReceiveMessage gets its wait
+   * time on top (default: config `call_timeout`, 10). Applies to the client the poller makes, and to one made by
+   * `createSqsClient`; a client of your own keeps its own limits.
+   */
+  callTimeoutSeconds?: number
+  /** Seconds start() keeps retrying while SQS is unreachable, before it rejects (default: config `startup_timeout`, 60). */
+  startupTimeoutSeconds?: number
   /** Receive calls in flight per queue (default: enough to fill `concurrency`, at most 8). */
   receiversPerQueue?: number
   /** Seconds between visibility extensions of a running job (default: a third of the visibility timeout); false: off. */
@@ -77,6 +85,9 @@ export function checkPollerOptions(options: PollerOptions, configConcurrency: nu
   checkRange('maxMessages', options.maxMessages, 1, 10)
   checkRange('visibilityTimeout', options.visibilityTimeout, 0, 43_200)
   checkRange('waitTimeSeconds', options.waitTimeSeconds, 0, 20)
+  for (const [name, value] of [['callTimeoutSeconds', options.callTimeoutSeconds], ['startupTimeoutSeconds', options.startupTimeoutSeconds]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new PollerConfigError(`${name} must be a number of seconds >= 0, got ${value}`)
+  }
   if (options.shutdownTimeout !== undefined && !(options.shutdownTimeout >= 0)) {
     throw new PollerConfigError(`shutdownTimeout must be a number of seconds >= 0, got ${options.shutdownTimeout}`)
   }

@@ -6,7 +6,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs'
 import { PollerConfigError } from '../errors.js'
 import { defaultRegistry, silentLogger, toJobAllowlist, type JobLogger } from '../jobs/index.js'
 import { loadQueueConfig, type QueueConfig } from '../queue/index.js'
-import { createSqsClient, Slots } from '../sqs/index.js'
+import { createSqsClient, receiveTimeoutMs, Slots } from '../sqs/index.js'
 import type { PollerEvents } from './events.js'
 import { FifoGroups } from './fifo-groups.js'
 import { Heartbeats } from './heartbeat.js'
@@ -63,6 +63,8 @@ export class Poller extends EventEmitter<PollerEvents> {
   readonly #queues: PolledQueue[] = []
   readonly #receiveAbort = new AbortController()
   readonly #loops: Promise<void>[] = []
+  /** Seconds an SQS call may take (a long poll: its wait on top). */
+  readonly #callTimeout: number
   #hurry: (() => void) | undefined
   #hurried = false
   #started = false
@@ -77,7 +79,10 @@ export class Poller extends EventEmitter<PollerEvents> {
     this.#slots = new Slots(checkPollerOptions(options, this.config.concurrency))
     this.#logger = options.logger ?? silentLogger
     const load = options.load ?? {}
-    this.client = options.client ?? createSqsClient(options.aws, 'poller', { env: load.env, cwd: load.cwd, nodeEnv: load.nodeEnv })
+    this.#callTimeout = options.callTimeoutSeconds ?? this.config.callTimeout
+    this.client =
+      options.client ??
+      createSqsClient(options.aws, 'poller', { env: load.env, cwd: load.cwd, nodeEnv: load.nodeEnv }, { callTimeoutSeconds: this.#callTimeout })
     this.#ownsClient = options.client === undefined
     this.#settle = new Settler(this.client, (error) => this.#error(error))
     this.#heartbeats = new Heartbeats(this.#settle, options.heartbeatSeconds)
@@ -126,7 +131,10 @@ export class Poller extends EventEmitter<PollerEvents> {
       )
     }
     const settings = names.map((n) => this.config.queue(n))
-    for (const s of settings) this.#queues.push(await openQueue(this.client, s, this.#options, this.#logger))
+    // SQS may be unreachable for a while at start (a container up before its network, an endpoint still starting):
+    // retry with backoff up to startup_timeout, saying each time which call on which queue failed.
+    const startup = { timeoutSeconds: this.#options.startupTimeoutSeconds ?? this.config.startupTimeout, signal: this.#receiveAbort.signal }
+    for (const s of settings) this.#queues.push(await openQueue(this.client, s, this.#options, this.#logger, startup))
     // stop() may have been called while the queues were being read: then there is nothing to start.
     if (this.#stopping) return
     const loop = this.#loopParts()
@@ -177,6 +185,7 @@ export class Poller extends EventEmitter<PollerEvents> {
       slots: this.#slots,
       signal: this.#receiveAbort.signal,
       waitTimeSeconds: this.#options.waitTimeSeconds ?? 20,
+      receiveTimeoutMs: receiveTimeoutMs(this.client, this.#options.waitTimeSeconds ?? 20, this.#callTimeout),
       visibilityTimeout: this.#options.visibilityTimeout,
       stopping: () => this.#stopping,
       dispatch: (q, messages) => {

@@ -19,6 +19,8 @@ export interface ReceiveLoopParts {
   signal: AbortSignal
   /** Long-poll wait in seconds. */
   waitTimeSeconds: number
+  /** Time limit of one ReceiveMessage call in ms (its wait plus the call timeout), when the client honours one. */
+  receiveTimeoutMs: number | undefined
   /** The `visibilityTimeout` option, else the queue's configured one (undefined: the queue's own attribute). */
   visibilityTimeout: number | undefined
   /** True once stop() began. */
@@ -53,7 +55,9 @@ export async function receiveLoop(q: PolledQueue, parts: ReceiveLoopParts): Prom
           // Only what DeliveryInfo and FIFO need: every extra attribute costs parsing on each message.
           ...RECEIVE_ATTRIBUTES,
         }),
-        { abortSignal: signal },
+        // A connection that stops answering fails this call after the limit (and the retry gets a new one),
+        // instead of holding the loop for ever.
+        parts.receiveTimeoutMs === undefined ? { abortSignal: signal } : { abortSignal: signal, requestTimeout: parts.receiveTimeoutMs },
       )
       messages = uniqueById(res.Messages ?? [])
       failures = 0

@@ -29,6 +29,18 @@ export const queueOptions = defineOptions({
     max: 43_200,
   }),
   shutdown_timeout: option.number({ description: 'Seconds running jobs get to finish on SIGINT/SIGTERM', min: 0, default: 15 }),
+  call_timeout: option.number({
+    description: 'Seconds an SQS call may take before it is retried on a new connection (a long poll gets its wait time on top)',
+    min: 1,
+    max: 900,
+    default: 10,
+  }),
+  startup_timeout: option.number({
+    description: 'Seconds the poller keeps retrying its start-up calls while SQS is unreachable before it gives up',
+    min: 0,
+    max: 3600,
+    default: 60,
+  }),
   message_group_id: option.string({ description: 'FIFO MessageGroupId when the job and the queue set none', default: 'ActiveJobSqsGroup' }),
   excluded_deduplication_keys: option.list({
     description: 'Envelope keys left out of the FIFO deduplication hash (job_id is always left out)',
@@ -73,6 +85,10 @@ export interface QueueConfig {
   readonly maxMessages: number
   readonly visibilityTimeout: number | undefined
   readonly shutdownTimeout: number
+  /** Seconds an SQS call may take (`call_timeout`). */
+  readonly callTimeout: number
+  /** Seconds the poller retries its start-up calls (`startup_timeout`). */
+  readonly startupTimeout: number
   readonly messageGroupId: string
   readonly excludedDeduplicationKeys: readonly string[]
   /** `job_class_allowlist`: undefined lets every registered job run; a list allows exactly its names. */
@@ -139,6 +155,8 @@ export function loadQueueConfig(options: LoadQueueConfigOptions = {}): QueueConf
     maxMessages: v.max_messages,
     visibilityTimeout: v.visibility_timeout,
     shutdownTimeout: v.shutdown_timeout,
+    callTimeout: v.call_timeout,
+    startupTimeout: v.startup_timeout,
     messageGroupId: v.message_group_id,
     excludedDeduplicationKeys: globalKeys,
     jobClassAllowlist: v.job_class_allowlist,

@@ -4,7 +4,7 @@
  * deletes and visibility changes, and what a queue's attributes say about it.
  * @module
  */
-export { createSqsClient } from './client.js'
+export { createSqsClient, receiveTimeoutMs, DEFAULT_CALL_TIMEOUT_SECONDS, type SqsCallTimeouts } from './client.js'
 export { isRetryableSqsError } from './retryable.js'
 export { sqsFailure } from './failure.js'
 export { MAX_DELAY_SECONDS, remainingDelaySeconds } from './delay.js'
@@ -12,5 +12,5 @@ export { FAILURE_ATTRIBUTE, copyAttributes, sendBackToWait, moveToDeadLetter, ty
 export { Slots } from './slots.js'
 export { EntryBatcher, type BatchCall, type BatchCallResult, type EntryBatcherOptions, type EntryOutcome, type EntryCallback } from './entry-batcher.js'
 export { QueueWrites } from './queue-writes.js'
-export { readQueueInfo, type QueueInfo } from './queue-info.js'
+export { readQueueInfo, failedOperation, type QueueInfo } from './queue-info.js'
 export { SCHEDULED_ATTRIBUTES, SCHEDULED_BODY, scheduledTaskMessage, sendScheduledTask } from './periodic-task.js'

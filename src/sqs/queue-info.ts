@@ -11,8 +11,9 @@ export interface QueueInfo {
 
 /** Reads VisibilityTimeout and RedrivePolicy; resolves the dead-letter queue's URL from its ARN. */
 export async function readQueueInfo(client: SQSClient, queueUrl: string): Promise<QueueInfo> {
-  const res = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }),
+  const res = await named(
+    'GetQueueAttributes',
+    client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] })),
   )
   const a = res.Attributes ?? {}
   const visibilityTimeout = Number(a.VisibilityTimeout ?? 30)
@@ -29,10 +30,26 @@ export async function readQueueInfo(client: SQSClient, queueUrl: string): Promis
       // arn:aws:sqs:<region>:<account>:<name>
       const [, , , , account, name] = arn.split(':')
       if (name) {
-        const url = (await client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))).QueueUrl
+        const url = (await named('GetQueueUrl', client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })))).QueueUrl
         if (url) deadLetter = { arn, url, maxReceiveCount: Number(policy.maxReceiveCount ?? 0) }
       }
     }
   }
   return { visibilityTimeout: Number.isFinite(visibilityTimeout) ? visibilityTimeout : 30, deadLetter }
+}
+
+/** Which call a failure came from, for messages: set as `operation` on the error (an own property, nothing else). */
+async function named<T>(operation: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (err) {
+    if (err !== null && typeof err === 'object') Object.defineProperty(err, 'operation', { value: operation, configurable: true })
+    throw err
+  }
+}
+
+/** The SQS call a {@link readQueueInfo} failure came from. */
+export function failedOperation(err: unknown): string {
+  const op = err !== null && typeof err === 'object' ? (err as { operation?: unknown }).operation : undefined
+  return typeof op === 'string' ? op : 'GetQueueAttributes'
 }

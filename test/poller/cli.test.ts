@@ -8,7 +8,7 @@ const run = runCli
 t.test('--help documents every flag', async (t) => {
   const { code, out } = await run(['poll', '--help'])
   t.equal(code, 0)
-  for (const flag of ['--queue', '--concurrency', '--max-messages', '--visibility-timeout', '--shutdown-timeout', '--jobs', '--help']) {
+  for (const flag of ['--queue', '--concurrency', '--max-messages', '--visibility-timeout', '--shutdown-timeout', '--startup-timeout', '--call-timeout', '--endpoint', '--region', '--jobs', '--help']) {
     t.match(out, flag)
   }
 })
@@ -52,4 +52,23 @@ t.test('an unknown --queue and no configured queue are errors naming the fix', a
   t.match(unknown.err, /No URL is configured for queue "mailers".*AWS_ACTIVE_JOB_SQS_MAILERS_URL/)
   const none = await run(['poll', ...jobs], {}, dir)
   t.match(none.err, /No queue to poll.*AWS_ACTIVE_JOB_SQS_<QUEUE>_URL/)
+})
+
+t.test('--endpoint and --region reach the client; SQS unreachable past --startup-timeout names the call and the queue', async (t) => {
+  const jobs = ['--jobs', join(import.meta.dirname, '..', 'dev', 'fixtures', 'own-jobs.ts')]
+  const env = { AWS_ACTIVE_JOB_SQS_DEFAULT_URL: 'http://127.0.0.1:1/000000000000/default', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' }
+  const bad = await run(['poll', ...jobs, '--endpoint', 'localhost:9324'], env, t.testdir({}))
+  t.equal(bad.code, 2)
+  t.match(bad.err, /--endpoint takes an http:\/\/ or https:\/\/ URL, got "localhost:9324"/)
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY }
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' }) // the SDK's own chain reads process.env
+  t.teardown(() => {
+    for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  })
+  const r = await run(['poll', ...jobs, '--endpoint', 'http://127.0.0.1:1', '--region', 'eu-north-1', '--startup-timeout', '0'], env, t.testdir({}))
+  t.equal(r.code, 1, r.err)
+  t.match(r.err, /^fastify-aws poll: SQS GetQueueAttributes on queue default failed: ECONNREFUSED: .*Gave up after 1 attempt \(startup_timeout 0 s\)/)
 })

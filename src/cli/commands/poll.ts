@@ -2,7 +2,8 @@
 import { CliUsageError } from '../../errors.js'
 import { JobRegistry, loadJobsModule } from '../../jobs/index.js'
 import { Poller, stopOnSignals } from '../../poller/index.js'
-import { createSqsClient, loadQueueConfig } from '../../queue/index.js'
+import { loadQueueConfig } from '../../queue/index.js'
+import { createSqsClient } from '../../sqs/index.js'
 import { intFlag, parseFlags } from '../args.js'
 import type { Command } from '../command.js'
 import { cliLogger } from '../logger.js'
@@ -19,6 +20,11 @@ Options:
   --max-messages N         messages per ReceiveMessage call, 1-10 (default 10)
   --visibility-timeout S   seconds a received message stays hidden (default: the queue's own setting)
   --shutdown-timeout S     seconds running jobs get to finish when stopping (default 15)
+  --startup-timeout S      seconds to keep retrying while SQS is unreachable at start (default 60)
+  --call-timeout S         seconds an SQS call may take before it is retried on a new connection;
+                           a long poll gets its 20 s wait on top (default 10)
+  --endpoint URL           SQS endpoint (an emulator's); else AWS_ENDPOINT_URL_SQS, config/aws.yml
+  --region REGION          AWS region; else AWS_REGION, config/aws.yml
   --jobs MODULE            module that registers the app's jobs: a path (relative to the current
                            directory) or package name whose default export, registerJobs or
                            registerServiceJobs export takes a JobRegistry, or that registers them in
@@ -62,6 +68,10 @@ const command: Command = {
         'visibility-timeout': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
         jobs: { type: 'string' },
+        'startup-timeout': { type: 'string' },
+        'call-timeout': { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
       },
       false,
     )
@@ -73,13 +83,19 @@ const command: Command = {
       throw new CliUsageError(`--visibility-timeout takes 0 to 43200 seconds, got ${visibilityTimeout}.`)
     }
     const shutdownTimeout = intFlag('shutdown-timeout', values['shutdown-timeout'], 0)
+    const startupTimeoutSeconds = intFlag('startup-timeout', values['startup-timeout'], 0)
+    const callTimeoutSeconds = intFlag('call-timeout', values['call-timeout'], 1)
+    if (values.endpoint !== undefined && !/^https?:\/\/./.test(values.endpoint)) {
+      throw new CliUsageError(`--endpoint takes an http:// or https:// URL, got "${values.endpoint}".`)
+    }
 
     const registry = await loadJobs(values.jobs, io.cwd)
     // pino's default pid and hostname stay: they tell the pods or tasks of a deployment apart.
     const { logger } = await cliLogger(io, undefined, { name: 'fastify-aws-poll' })
     const config = loadQueueConfig({ env: io.env, cwd: io.cwd })
     for (const name of values.queue ?? []) config.queue(name)
-    const client = createSqsClient({}, 'poller', { env: io.env, cwd: io.cwd })
+    const aws = { ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}), ...(values.region !== undefined ? { region: values.region } : {}) }
+    const client = createSqsClient(aws, 'poller', { env: io.env, cwd: io.cwd }, { callTimeoutSeconds: callTimeoutSeconds ?? config.callTimeout })
     const poller = new Poller({
       registry,
       config,
@@ -90,6 +106,8 @@ const command: Command = {
       ...(maxMessages !== undefined ? { maxMessages } : {}),
       ...(visibilityTimeout !== undefined ? { visibilityTimeout } : {}),
       ...(shutdownTimeout !== undefined ? { shutdownTimeout } : {}),
+      ...(startupTimeoutSeconds !== undefined ? { startupTimeoutSeconds } : {}),
+      ...(callTimeoutSeconds !== undefined ? { callTimeoutSeconds } : {}),
     })
     const removeSignalHandlers = stopOnSignals(poller, logger)
     try {
