@@ -56,8 +56,7 @@ export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, rep
   }
 
   /** A failed run of a job with a retry policy, attempts left: enqueued again (retry_on), or why not. */
-  const retryLater = async (prepared: PreparedJob, result: JobRun, request: FastifyRequest) => {
-    if (result.outcome !== 'retry' || prepared.job.retry === undefined) return undefined
+  const retryLater = async (prepared: PreparedJob, result: JobRun & { outcome: 'retry' }, request: FastifyRequest) => {
     const sent = await requeue.retry(prepared, result.delaySeconds ?? 0, now())
     const fields = { job_class: result.jobClass, job_id: result.jobId, attempt: result.attempt }
     if (sent.sent) request.log.info({ ...fields, delay_s: sent.delaySeconds }, `Job ${result.jobClass} enqueued again by its retry policy`)
@@ -109,7 +108,8 @@ export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, rep
       if (controller) shutdown.forget(controller)
       capacity.release()
     }
-    const retried = kind === 'job' ? await retryLater(prepared, result, request) : undefined
+    // Only a failed job with a retry policy awaits anything here: the usual run costs no extra promise.
+    const retried = kind === 'job' && result.outcome === 'retry' && prepared.job.retry !== undefined ? await retryLater(prepared, result, request) : undefined
     if (reply) {
       try {
         answers.send(reply, result, kind, prepared.envelope.job_class, shutdown.closing, retried)
