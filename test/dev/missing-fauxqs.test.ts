@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t from 'tap'
-import { FAUXQS_VERSION, startEmbeddedSqs } from '../../src/dev/embedded-sqs.js'
+import { FAUXQS_VERSION } from '../../src/dev/embedded-sqs.js'
 
 const repo = join(import.meta.dirname, '..', '..')
 const tsx = pathToFileURL(join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
@@ -49,9 +49,18 @@ t.test('the version dev asks for is the one installed here, inside the peer rang
 })
 
 t.test('in the library: startEmbeddedSqs rejects with the install command when fauxqs cannot be found', async (t) => {
-  // The same hook as the child process above, in this process (which has not imported fauxqs).
-  await import(withoutFauxqs)
-  await t.rejects(startEmbeddedSqs(0), {
+  // In a process of its own with the hook given by --import, so it is in place before anything resolves fauxqs
+  // (registered from inside a running test it sometimes came too late under load).
+  const script = `import { startEmbeddedSqs } from ${JSON.stringify(pathToFileURL(join(repo, 'src', 'dev', 'embedded-sqs.ts')).href)}
+startEmbeddedSqs(0).then(() => console.log('started'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`
+  const child = spawn(process.execPath, ['--import', tsx, '--import', withoutFauxqs, '--input-type=module', '-e', script], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+  await new Promise((resolve) => child.once('close', resolve))
+  t.same(JSON.parse(out.trim()), {
     code: 'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING',
     message: `the embedded SQS emulator (fauxqs) is not installed: npm i -D fauxqs@${FAUXQS_VERSION} (or give dev an SQS to use: --endpoint URL, or --queue-url URL).`,
   })
