@@ -29,14 +29,7 @@ export interface EmbeddedSqs {
  * messages end with the process.
  */
 export async function startEmbeddedSqs(port = 0, region: string = EMBEDDED_SQS_AWS.region): Promise<EmbeddedSqs> {
-  // Loaded only here, so the library never pulls the emulator in unless `dev` runs.
-  const { buildApp } = await import('fauxqs').catch((err: unknown) => {
-    throw isMissingPackage(err, 'fauxqs')
-      ? new DevSqsEmulatorMissingError(
-          `npm i -D fauxqs@${FAUXQS_VERSION} (or give dev an SQS to use: --endpoint URL, or --queue-url URL).`,
-        )
-      : err
-  })
+  const { buildApp } = await loadFauxqs()
   const app = buildApp({ logger: false, defaultRegion: region })
   try {
     await app.listen({ port, host: '127.0.0.1' })
@@ -50,6 +43,18 @@ export async function startEmbeddedSqs(port = 0, region: string = EMBEDDED_SQS_A
   }
   const actual = (app.server.address() as AddressInfo).port
   return { endpoint: `http://127.0.0.1:${actual}`, port: actual, region, close: () => app.close() }
+}
+
+/**
+ * Imports fauxqs (only here, so the library never pulls the emulator in unless `dev` runs); a missing package is a
+ * {@link DevSqsEmulatorMissingError} naming the install command. `importer` is for tests.
+ */
+export async function loadFauxqs(importer: () => Promise<typeof import('fauxqs')> = () => import('fauxqs')): Promise<typeof import('fauxqs')> {
+  return importer().catch((err: unknown) => {
+    throw isMissingPackage(err, 'fauxqs')
+      ? new DevSqsEmulatorMissingError(`npm i -D fauxqs@${FAUXQS_VERSION} (or give dev an SQS to use: --endpoint URL, or --queue-url URL).`)
+      : err
+  })
 }
 
 /** True when `err` says that package `name` itself cannot be found (not a package it imports). */

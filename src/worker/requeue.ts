@@ -72,7 +72,7 @@ export class WorkerRequeue {
       await this.#queue().enqueue({ job: prepared.job, envelope: again, options: {} })
       return { sent: true, delaySeconds }
     } catch (err) {
-      return { sent: false, reason: `the retry could not be enqueued: ${toError(err).message}` }
+      return { sent: false, reason: toError(err).message }
     }
   }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t from 'tap'
-import { FAUXQS_VERSION } from '../../src/dev/embedded-sqs.js'
+import { FAUXQS_VERSION, loadFauxqs } from '../../src/dev/embedded-sqs.js'
 
 const repo = join(import.meta.dirname, '..', '..')
 const tsx = pathToFileURL(join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
@@ -64,4 +64,18 @@ startEmbeddedSqs(0).then(() => console.log('started'), (e) => console.log(JSON.s
     code: 'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING',
     message: `the embedded SQS emulator (fauxqs) is not installed: npm i -D fauxqs@${FAUXQS_VERSION} (or give dev an SQS to use: --endpoint URL, or --queue-url URL).`,
   })
+})
+
+t.test('loadFauxqs: only fauxqs itself missing is the install message; anything else is passed on', async (t) => {
+  const notFound = (message: string) => () => Promise.reject(Object.assign(new Error(message), { code: 'ERR_MODULE_NOT_FOUND' }))
+  await t.rejects(loadFauxqs(notFound("Cannot find package 'fauxqs' imported from /app/node_modules/fastify-aws/dist/dev/embedded-sqs.js")), {
+    code: 'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING',
+  })
+  await t.rejects(
+    loadFauxqs(notFound("Cannot find package 'valibot' imported from /app/node_modules/fauxqs/dist/index.js")),
+    { code: 'ERR_MODULE_NOT_FOUND', message: /valibot/ },
+    'a dependency of fauxqs missing is not fauxqs missing',
+  )
+  await t.rejects(loadFauxqs(() => Promise.reject(new SyntaxError('Unexpected token'))), SyntaxError, 'a broken install is passed on')
+  t.type((await loadFauxqs()).buildApp, 'function', 'installed: the real module')
 })

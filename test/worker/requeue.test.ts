@@ -139,3 +139,37 @@ t.test('a periodic task is never sent back to wait', async (t) => {
   t.equal(a.status, 200, a.text)
   t.same(await sqs.count(url), { visible: 0, inFlight: 0, delayed: 0 })
 })
+
+t.test("with no queue given, the worker's own producer reads config/aws.yml and the queue config, and is closed with the app", async (t) => {
+  const url = await sqs.createQueue('own-producer')
+  const cwd = t.testdir({
+    config: {
+      'aws.yml': `region: us-east-1\nendpoint: ${sqs.endpoint}\naccess_key_id: test\nsecret_access_key: test\n`,
+      'aws_active_job_sqs.yml': `queues:\n  default: ${url}\n`,
+    },
+  })
+  const w = await startWorker(t, { worker: { registry, cwd } })
+  const a = await w.sqsd(envelope('BackoffJob', []))
+  t.equal(a.status, 200, a.text)
+  t.same(await sqs.count(url), { visible: 0, inFlight: 0, delayed: 1 })
+})
+
+t.test('a retry that cannot be enqueued (no URL, FIFO queue, SQS refuses) is 500 with the reason, so sqsd retries', async (t) => {
+  const noUrl = await startWorker(t, { worker: { registry } })
+  const a = await noUrl.sqsd(envelope('BackoffJob', [], { queue_name: 'reports' }))
+  t.equal(a.status, 500)
+  t.match(a.text, /^Failed to execute job BackoffJob \(Error\); see the log for job_id .*\. Its retry could not be enqueued: no URL is configured for its queue "reports": set AWS_ACTIVE_JOB_SQS_REPORTS_URL/)
+
+  const fifoUrl = await sqs.createQueue('retry.fifo')
+  const fifo = await workerFor(t, fifoUrl)
+  const b = await fifo.sqsd(envelope('BackoffJob', []))
+  t.equal(b.status, 500)
+  t.match(b.text, /Its retry could not be enqueued: queue "default" is FIFO, which takes no delays: sqsd's ErrorVisibilityTimeout retries it\.$/)
+
+  const url = await sqs.createQueue('retry-refused')
+  const broken = { send: async () => Promise.reject(Object.assign(new Error('Access to the resource is denied'), { name: 'AccessDenied', $fault: 'client' })), config: sqs.client.config } as unknown as SQSClient
+  const refused = await workerFor(t, url, { client: broken })
+  const c = await refused.sqsd(envelope('BackoffJob', []))
+  t.equal(c.status, 500)
+  t.match(c.text, /Its retry could not be enqueued: SQS did not accept job .*AccessDenied/)
+})
