@@ -22,8 +22,8 @@ export interface CronEntry {
 export interface CronYamlCheck {
   /** Entries whose url is this path must name a registered job (default `/`). */
   workerPath?: string
-  /** Registry to check names against (a JobRegistry); omit to skip that check. */
-  registry?: { has(name: string): boolean }
+  /** Registry to check names against (a JobRegistry: `has` for registered, `allows` for its own allowlist); omit to skip that check. */
+  registry?: { has(name: string): boolean; allows?(name: string): boolean }
   /** `job_class_allowlist`: a task on the worker path must also be allowed to run (undefined: every job is). */
   allowlist?: ReadonlySet<string> | undefined
 }
@@ -95,7 +95,9 @@ export function parseCronYaml(text: string, file: string, check: CronYamlCheck =
         `${at}: no job is registered under "${entry.name}". Register a job with that jobName, or fix the name (it is case-sensitive).`,
       )
     }
-    if (check.allowlist && entry.url === workerPath && !check.allowlist.has(entry.name)) {
+    const allowed =
+      (!check.allowlist || check.allowlist.has(entry.name)) && (check.registry?.allows?.(entry.name) ?? true)
+    if (entry.url === workerPath && !allowed) {
       throw new CronYamlError(
         `${at}: job "${entry.name}" is registered but not in job_class_allowlist, so the worker would refuse every run of this task. Add it to the allowlist, or remove the task.`,
       )

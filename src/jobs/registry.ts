@@ -58,6 +58,11 @@ export class JobRegistry {
     return this.#jobs.has(name)
   }
 
+  /** True when `name` is registered and the registry's own allowlist ({@link allow}) lets it run. */
+  allows(name: string): boolean {
+    return this.#jobs.has(name) && isJobAllowed(this.#allowlist, name)
+  }
+
   /** Registered names, in registration order. */
   names(): string[] {
     return [...this.#jobs.keys()]

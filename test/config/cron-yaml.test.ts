@@ -135,6 +135,11 @@ t.test('entries on the worker path must be allowed by job_class_allowlist when t
   t.equal(problem(text, { registry, allowlist: new Set(['HeartbeatJob']) }), undefined, 'allowed; the other url is the app\'s')
   t.equal(problem(text, { registry }), undefined, 'no allowlist: every registered job')
   t.match(problem(text.replace('HeartbeatJob', 'Missing'), { registry, allowlist: new Set(['Missing']) }), /no job is registered under "Missing"/, 'allowed is not registered')
+  // The registry's own allowlist (registry.allow) counts as much as the option.
+  registry.allow(['HelloJob'])
+  t.match(problem(text, { registry }), /job "HeartbeatJob" is registered but not in job_class_allowlist/, 'registry.allow() narrows it too')
+  registry.allow(undefined)
+  t.equal(problem(text, { registry }), undefined)
 })
 
 t.test('aliases that never end or expand without bound are refused', async (t) => {
