@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs'
 import type { PinoLike } from '../aws/index.js'
 import type { CronEntry } from '../config/index.js'
-import { QueueWrites, sendScheduledTask, Slots } from '../sqs/index.js'
+import { QueueWrites, receiveTimeoutMs, sendScheduledTask, Slots } from '../sqs/index.js'
 import type { Clock } from './clock.js'
 import { CronScheduler } from './cron-scheduler.js'
 import { queueNameOf, sqsdRequest } from './headers.js'
@@ -63,6 +63,8 @@ export class SqsdDaemon {
   readonly #agent: Agent
   /** Deletes after a 200 and visibility changes after a failure, in batches of 10 as aws-sqsd sends them. */
   readonly #writes: QueueWrites
+  /** A long poll's time limit when the client honours one (made by createSqsClient), so a dead connection fails it. */
+  readonly #receiveTimeout: number | undefined
   readonly #stopPolling = new AbortController()
   readonly #abortPosts = new AbortController()
   readonly #pollers: Promise<void>[] = []
@@ -79,6 +81,7 @@ export class SqsdDaemon {
     this.#slots = new Slots(options.settings.httpConnections)
     this.#agent = createSqsdAgent(options.settings.httpConnections)
     this.#writes = new QueueWrites(options.sqs, options.queueUrl)
+    this.#receiveTimeout = receiveTimeoutMs(options.sqs, options.settings.waitTime)
     // Every POST in flight and every poller listens on these signals: up to HttpConnections (100) listeners each.
     setMaxListeners(0, this.#stopPolling.signal, this.#abortPosts.signal)
   }
@@ -165,7 +168,7 @@ export class SqsdDaemon {
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: stop },
+          this.#receiveTimeout === undefined ? { abortSignal: stop } : { abortSignal: stop, requestTimeout: this.#receiveTimeout },
         )
         messages = out.Messages ?? []
         backoff = 0

@@ -1,7 +1,7 @@
 // The sqsd stand-in against fauxqs and a recording HTTP app: headers, deletes, retries, dead-letter, concurrency.
 import t, { type Test } from 'tap'
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
-import { startSqs } from '../helpers/emulators.js'
+import { startSqs, testAws } from '../helpers/emulators.js'
 import { SqsdDaemon } from '../../src/sqsd/daemon.js'
 import { defaultSqsdSettings, type SqsdSettings } from '../../src/sqsd/options.js'
 import { createWorkerQueues } from '../../src/dev/queues.js'
@@ -213,4 +213,31 @@ t.test('start fails with a precise error for a queue that does not exist', async
   })
   t.teardown(() => daemon.stop())
   await t.rejects(daemon.start(), { code: 'FASTIFY_AWS_DEV_CONFIG', message: /no-such-queue.*--queue-url/ })
+})
+
+t.test('a frozen connection: the stalled receive fails after its time limit, is logged, and polling carries on', async (t) => {
+  const { createSqsClient } = await import('../../src/sqs/index.js')
+  const { startTcpProxy } = await import('../helpers/tcp-proxy.js')
+  const app = await startCaptureApp(() => 200)
+  t.teardown(() => app.close())
+  const s = defaultSqsdSettings({ httpUrl: new URL(app.url), waitTime: 1, errorVisibilityTimeout: 0, maxRetries: 2 })
+  const queues = await createWorkerQueues(sqs, { name: `worker-${++queueNo}`, maxRetries: 2, visibilityTimeout: s.visibilityTimeout, retentionPeriod: s.retentionPeriod })
+  const proxy = await startTcpProxy(Number(new URL(sqsEmulator.endpoint).port))
+  t.teardown(() => proxy.close())
+  // The client `fastify-aws sqsd` makes: every call time-limited (1 s here, so the test is quick).
+  const limited = createSqsClient({ ...testAws, endpoint: proxy.url, maxAttempts: 1 }, 'sqsd', { env: {}, cwd: t.testdir({}) }, { callTimeoutSeconds: 1 })
+  t.teardown(() => limited.destroy())
+  const { logger, lines } = memoryLogger()
+  const daemon = new SqsdDaemon({ sqs: limited, queueUrl: queues.queueUrl, settings: s, logger, drainTimeout: 1 })
+  t.teardown(() => daemon.stop())
+  await daemon.start()
+  await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: '{"n":"before"}' }))
+  await waitFor('the POST before the freeze', () => app.requests.some((r) => r.body.includes('before')))
+
+  proxy.freeze()
+  await waitFor('the stalled receive logged', () => lines.some((l) => l.msg === 'sqsd ReceiveMessage failed'), 60_000)
+  proxy.thaw()
+  await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: '{"n":"after"}' }))
+  await waitFor('the POST after the thaw', () => app.requests.some((r) => r.body.includes('after')), 60_000)
+  t.pass('received again on new connections')
 })

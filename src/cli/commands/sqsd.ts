@@ -1,7 +1,7 @@
 // `fastify-aws sqsd`: the stand-alone aws-sqsd stand-in (Docker, Kubernetes, a laptop: anywhere EB is not).
 import { resolve } from 'node:path'
-import { SQSClient } from '@aws-sdk/client-sqs'
-import { createAwsClient, loadAwsClientOptions, type AwsClientOptions } from '../../aws/index.js'
+import type { AwsClientOptions } from '../../aws/index.js'
+import { createSqsClient } from '../../sqs/index.js'
 import { SqsdDaemon } from '../../sqsd/daemon.js'
 import { loadSqsdSettings, sqsdOptions } from '../../sqsd/options.js'
 import { listenForStop } from '../../jobs/index.js'
@@ -113,7 +113,8 @@ const command: Command = {
     const overrides: AwsClientOptions = {}
     if (values.endpoint !== undefined) overrides.endpoint = values.endpoint
     if (values.region !== undefined) overrides.region = values.region
-    const sqs = createAwsClient(SQSClient, loadAwsClientOptions(overrides, { env: io.env, cwd: io.cwd }), 'dev')
+    // Every call time-limited, as the poller's: a daemon behind a dead connection must not sit silent for minutes.
+    const sqs = createSqsClient(overrides, 'sqsd', { env: io.env, cwd: io.cwd })
     const daemon = new SqsdDaemon({ sqs, queueUrl: loaded.queueUrl, settings: loaded.settings, logger, cron })
     const stop = listenForStop()
     try {
