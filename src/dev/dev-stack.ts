@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { createAwsClient, type AwsClientOptions, type PinoLike } from '../aws/index.js'
 import { DevConfigError } from '../errors.js'
 import { getQueueAdapter, JobRegistry, setQueueAdapter, toJobAllowlist } from '../jobs/index.js'
-import { loadQueueConfig, useSqsQueue } from '../queue/index.js'
+import { loadQueueConfig, useSqsQueue, type SqsQueue } from '../queue/index.js'
 import { loadCronYaml, type CronEntry } from '../config/index.js'
 import { SqsdDaemon } from '../sqsd/daemon.js'
 import { EMBEDDED_SQS_AWS, startEmbeddedSqs } from './embedded-sqs.js'
@@ -22,8 +22,11 @@ import { DEV_STATE_FILE, removeDevState, writeDevState, type DevState } from './
 export interface DevAppContext {
   /** Register the app's jobs here (cron.yaml names are checked against it). */
   registry: JobRegistry
-  /** Worker options for the app: enabled, on the daemon's HttpPath, validating the same cron.yaml, in the project directory. */
-  worker: { enabled: true; path: string; cwd: string; cronFile?: string }
+  /**
+   * Worker options for the app: enabled, on the daemon's HttpPath, validating the same cron.yaml, in the project
+   * directory, and sending early jobs and retries back to dev's worker queue (`queue`).
+   */
+  worker: { enabled: true; path: string; cwd: string; cronFile?: string; queue: SqsQueue }
   /** Logger options for the app's Fastify (`Fastify({ logger })`): the level and stream `fastify-aws dev` logs with. */
   logger: DevAppLogger
 }
@@ -149,7 +152,8 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
     const registry = new JobRegistry()
     const app = await o.buildApp({
       registry,
-      worker: { enabled: true, path: httpPath, cwd, ...(cronFile ? { cronFile } : {}) },
+      // The worker's own sends (a job that arrived early, a retry_on re-enqueue) go to dev's queue too, as on EB.
+      worker: { enabled: true, path: httpPath, cwd, queue: jobQueue, ...(cronFile ? { cronFile } : {}) },
       logger: o.appLogger ?? { level: 'info', stream: process.stdout },
     })
     closers.push(() => app.close())

@@ -9,7 +9,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
 import { runCli } from '../helpers/cli.js'
 import { parseJobArguments } from '../../src/cli/commands/enqueue.js'
 import { startDevStack } from '../../src/dev/dev-stack.js'
-import Fastify from 'fastify'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
 import { Job } from '../../src/jobs/index.js'
 import { useSqsQueue } from '../../src/queue/index.js'
 import { workerTier } from '../../src/worker/index.js'
@@ -186,4 +186,37 @@ t.test("an app that calls useSqsQueue() while it is built still enqueues to dev'
   t.equal(res.status, 200, await res.text())
   await waitFor('the job run', () => runs.length === 1)
   t.same(runs, ['from-a-route'])
+})
+
+t.test("dev gives the worker its queue: a failed job with a retry policy is enqueued again and runs, as on EB", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-dev-retry-'))
+  const attempts: number[] = []
+  class FlakyJob extends Job {
+    static override readonly jobName = 'FlakyJob'
+    static override retry = { attempts: 3, backoff: { type: 'fixed' as const, delay: 0 } }
+    async perform() {
+      attempts.push(this.context.attempt)
+      if (attempts.length === 1) throw new Error('first run fails')
+    }
+  }
+  const { logger: appLogger, lines: appLines } = memoryLogger()
+  const stack = await startDevStack({
+    buildApp: async ({ registry, worker }) => {
+      registry.register(FlakyJob)
+      const app = Fastify({ loggerInstance: appLogger as FastifyBaseLogger })
+      await app.register(workerTier, { ...worker, registry })
+      return app
+    },
+    port: 0,
+    cwd: dir,
+    statePath: false,
+    settings: { waitTime: 1 },
+    logger: memoryLogger().logger,
+  })
+  t.teardown(() => stack.close())
+  t.notOk(appLines.some((l) => /No SQS queue URL is configured/.test(String(l.msg))), 'no warning: the worker knows the queue')
+  t.match(await cli(['enqueue', 'FlakyJob', '[]', '--queue-url', stack.queueUrl, '--endpoint', stack.endpoint!], dir), { code: 0 })
+  await waitFor('the retry to run', () => attempts.length === 2)
+  t.same(attempts, [1, 2], 're-enqueued with executions + 1 by the worker, then succeeded')
+  t.equal(stack.daemon.stats.failed, 0, 'sqsd saw a 200 both times: the retry was the worker\'s, not a redelivery')
 })
