@@ -57,6 +57,14 @@ export interface JobPerformEvent {
   delivery: DeliveryInfo
   result?: unknown
   error?: unknown
+  /**
+   * What the runner decided once perform settled (`succeeded`, `retry`, `failed`, `discarded`). Set on this same
+   * object right after `asyncEnd` (or `end` for a synchronous throw), when the retry/discard policy has run: a
+   * subscriber that keeps the event (a dashboard's ring buffer) reads it from then on.
+   */
+  outcome?: RunDecision['outcome']
+  /** perform's duration in milliseconds; set with `outcome`. */
+  durationMs?: number
 }
 
 /**
@@ -151,10 +159,11 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   attachContext(instance, context)
   const started = performance.now()
   let run: JobRun
+  let traced: JobPerformEvent | undefined
   // Plain objects built in one go (not spreads) and no closure unless a tracer listens: this runs per message.
   try {
     const result = jobPerformChannel.hasSubscribers
-      ? await tracedPerform(instance, args, { ...base(envelope, attempt), delivery: options.delivery })
+      ? await tracedPerform(instance, args, (traced = { ...base(envelope, attempt), delivery: options.delivery }))
       : await (instance.perform as (...a: JobArgument[]) => unknown)(...args)
     run = {
       jobClass: envelope.job_class,
@@ -168,6 +177,10 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   } catch (thrown) {
     const error = toError(thrown)
     run = { ...base(envelope, attempt), ...decide(error, attempt, job, context.log), durationMs: performance.now() - started, error }
+  }
+  if (traced !== undefined) {
+    traced.outcome = run.outcome
+    traced.durationMs = run.durationMs
   }
   // The run line goes to the given logger, not the job's child: the child already binds job_class and job_id,
   // and pino would write those keys twice in one JSON line.

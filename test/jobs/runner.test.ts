@@ -272,6 +272,21 @@ t.test('the fastify-aws:job:perform tracing channel publishes start/end/asyncEnd
   t.ok(events.some(([n]) => n === 'error'), 'a synchronous throw is published as error too')
 })
 
+t.test("the traced event gets the runner's decision and the duration once the run is decided", async (t) => {
+  const registry = new JobRegistry().register(EchoJob, FailingJob)
+  const kept: JobPerformEvent[] = []
+  const keep = (m: unknown) => void kept.push(m as JobPerformEvent)
+  jobPerformChannel.asyncEnd.subscribe(keep)
+  t.teardown(() => jobPerformChannel.asyncEnd.unsubscribe(keep))
+
+  const ok = await runJob(body('EchoJob', [1]), { registry, delivery: { transport: 'poller', receiveCount: 1 } })
+  const retried = await runJob(body('FailingJob', ['x']), { registry, delivery: { transport: 'poller', receiveCount: 1 } })
+  const discarded = await runJob(body('FailingJob', ['gone']), { registry, delivery: { transport: 'poller', receiveCount: 1 } })
+  const failed = await runJob(body('FailingJob', ['x']), { registry, delivery: { transport: 'poller', receiveCount: 3 } })
+  t.same(kept.map((e) => e.outcome), ['succeeded', 'retry', 'discarded', 'failed'])
+  t.same(kept.map((e) => e.durationMs), [ok, retried, discarded, failed].map((r) => r.durationMs))
+})
+
 t.test('performNow runs inline: result, rejection, discard', async (t) => {
   t.same(await EchoJob.performNow('x', 'y'), { echoed: 2 })
   t.same(lastArgs, ['x', 'y'])
