@@ -247,6 +247,45 @@ export const RecordWaitTimeoutError = createError<'FASTIFY_AWS_RECORD_WAIT_TIMEO
 /** `generate model` got a bad field spec or option; the message names it, says what is wrong and shows the right form. */
 export const RecordGeneratorError = createError<'FASTIFY_AWS_RECORD_GENERATOR', [string]>('FASTIFY_AWS_RECORD_GENERATOR', '%s')
 
+// ── dashboard ─────────────────────────────────────────────────────────────────────────────
+/** The dashboard cannot start as configured (a bad option, an auth plugin already registered, no SQS client). */
+export const DashboardConfigError = createError<'FASTIFY_AWS_DASHBOARD_CONFIG', [string]>('FASTIFY_AWS_DASHBOARD_CONFIG', '%s')
+/** The server listens on a non-loopback address and the dashboard has neither basic-auth credentials nor an auth hook. */
+export const DashboardUnguardedError = createError<'FASTIFY_AWS_DASHBOARD_UNGUARDED', [string]>(
+  'FASTIFY_AWS_DASHBOARD_UNGUARDED',
+  'The jobs dashboard refuses to serve on %s without authentication: set FASTIFY_AWS_DASHBOARD_USERNAME and FASTIFY_AWS_DASHBOARD_PASSWORD (or the username/password options), pass an auth hook, or listen on 127.0.0.1.',
+)
+/** A dashboard request that cannot be served as asked (a bad form value, an unknown queue, a message no longer there). */
+export const DashboardRequestError = createError<'FASTIFY_AWS_DASHBOARD_REQUEST', 400, [string]>(
+  'FASTIFY_AWS_DASHBOARD_REQUEST',
+  '%s',
+  400,
+)
+/** An action was refused: read-only mode, a job outside the allowlist, a request from outside loopback while unguarded. */
+export const DashboardForbiddenError = createError<'FASTIFY_AWS_DASHBOARD_FORBIDDEN', 403, [string]>(
+  'FASTIFY_AWS_DASHBOARD_FORBIDDEN',
+  '%s',
+  403,
+)
+/** The queue, message, task or job a dashboard request names is not there (not configured, already moved or deleted). */
+export const DashboardNotFoundError = createError<'FASTIFY_AWS_DASHBOARD_NOT_FOUND', 404, [string]>(
+  'FASTIFY_AWS_DASHBOARD_NOT_FOUND',
+  '%s',
+  404,
+)
+/** A redrive of that dead-letter queue is already running; wait for it (its page shows the progress). */
+export const DashboardConflictError = createError<'FASTIFY_AWS_DASHBOARD_CONFLICT', 409, [string]>(
+  'FASTIFY_AWS_DASHBOARD_CONFLICT',
+  '%s',
+  409,
+)
+/** An SQS call of the dashboard failed; `cause` holds the SDK error. */
+export const DashboardSqsError = createError<'FASTIFY_AWS_DASHBOARD_SQS', 502, [string, string, { cause: unknown }?]>(
+  'FASTIFY_AWS_DASHBOARD_SQS',
+  'SQS %s failed: %s',
+  502,
+)
+
 // ── aws ───────────────────────────────────────────────────────────────────────────────────
 /** AWS SDK operations cannot be instrumented: no SDK v3 client class was found, or one given is not a client. */
 export const SdkInstrumentationError = createError<'FASTIFY_AWS_SDK_INSTRUMENTATION', [string]>(

@@ -1,0 +1,200 @@
+// Recent job runs of this process, from the `fastify-aws:job:perform` tracing channel, in a fixed-size ring buffer.
+import { jobPerformChannel, type DeliveryInfo, type JobPerformEvent, type RunDecision } from '../jobs/index.js'
+
+/** What a run ended as: the runner's decision. */
+export type RunOutcome = RunDecision['outcome']
+
+/** One recorded run, as the dashboard shows it. */
+export interface RecordedRun {
+  jobClass: string
+  jobId: string
+  queueName: string
+  attempt: number
+  transport: DeliveryInfo['transport']
+  /** The cron.yaml task, for periodic runs. */
+  taskName: string | undefined
+  messageId: string | undefined
+  outcome: RunOutcome
+  durationMs: number
+  /** When perform settled, epoch ms. */
+  finishedAt: number
+  /** The error of a run that did not succeed. */
+  error: { name: string; message: string; stack: string | undefined } | undefined
+}
+
+/** Counts and durations of one job class over the recorded runs. */
+export interface JobClassStats {
+  jobClass: string
+  runs: number
+  succeeded: number
+  retry: number
+  failed: number
+  discarded: number
+  /** Median duration, ms (nearest rank). */
+  p50: number
+  /** 95th percentile duration, ms (nearest rank). */
+  p95: number
+}
+
+/** Filters of {@link RunRecorder.runs}. */
+export interface RunFilter {
+  outcome?: RunOutcome | undefined
+  jobClass?: string | undefined
+}
+
+/**
+ * Keeps the last `capacity` runs that finished in this process (any transport: sqsd, poller, Lambda, inline).
+ *
+ * The hot path is one array write per run: the event object the runner publishes is kept as it is, and turned
+ * into a {@link RecordedRun} only when someone looks. The runner sets `outcome` and `durationMs` on that object
+ * after the tracing events, when its policy has decided.
+ */
+export class RunRecorder {
+  /** Most runs kept; 0 keeps none and subscribes to nothing. */
+  readonly capacity: number
+  readonly #events: (JobPerformEvent | undefined)[]
+  readonly #finishedAt: Float64Array
+  #next = 0
+  #size = 0
+  /** Last periodic run per task name (task names are registered job names, so this stays small). */
+  readonly #lastTask = new Map<string, { event: JobPerformEvent; at: number }>()
+  #subscribed = false
+  // An async perform ends with asyncEnd (error set when it rejected); a synchronous throw ends with `end` carrying
+  // the error and no asyncEnd. `end` of an async perform comes before it settles, so it has no error yet.
+  readonly #onAsyncEnd = (message: unknown): void => this.#add(message as JobPerformEvent)
+  readonly #onEnd = (message: unknown): void => {
+    if ('error' in (message as object)) this.#add(message as JobPerformEvent)
+  }
+
+  constructor(capacity = 500) {
+    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`RunRecorder capacity must be a whole number >= 0, got ${capacity}`)
+    this.capacity = capacity
+    this.#events = new Array<JobPerformEvent | undefined>(capacity)
+    this.#finishedAt = new Float64Array(capacity)
+  }
+
+  /** Starts recording (idempotent). */
+  start(): this {
+    if (this.#subscribed || this.capacity === 0) return this
+    jobPerformChannel.asyncEnd.subscribe(this.#onAsyncEnd)
+    jobPerformChannel.end.subscribe(this.#onEnd)
+    this.#subscribed = true
+    return this
+  }
+
+  /** Stops recording; what was recorded stays readable. */
+  stop(): void {
+    if (!this.#subscribed) return
+    jobPerformChannel.asyncEnd.unsubscribe(this.#onAsyncEnd)
+    jobPerformChannel.end.unsubscribe(this.#onEnd)
+    this.#subscribed = false
+  }
+
+  /** True while subscribed. */
+  get recording(): boolean {
+    return this.#subscribed
+  }
+
+  /** Runs now held (at most `capacity`). */
+  get size(): number {
+    return this.#size
+  }
+
+  #add(event: JobPerformEvent): void {
+    const at = Date.now()
+    const i = this.#next
+    this.#events[i] = event
+    this.#finishedAt[i] = at
+    this.#next = i + 1 === this.capacity ? 0 : i + 1
+    if (this.#size < this.capacity) this.#size++
+    if (event.delivery.transport === 'periodic' && event.delivery.taskName !== undefined) {
+      this.#lastTask.set(event.delivery.taskName, { event, at })
+    }
+  }
+
+  /** Recorded runs, newest first, optionally filtered. */
+  runs(filter: RunFilter = {}): RecordedRun[] {
+    const out: RecordedRun[] = []
+    for (let k = 1; k <= this.#size; k++) {
+      const i = (this.#next - k + this.capacity) % this.capacity
+      const run = recordedRun(this.#events[i]!, this.#finishedAt[i]!)
+      if (filter.outcome !== undefined && run.outcome !== filter.outcome) continue
+      if (filter.jobClass !== undefined && run.jobClass !== filter.jobClass) continue
+      out.push(run)
+    }
+    return out
+  }
+
+  /** The last periodic run of cron.yaml task `name` seen by this process, even if the ring buffer has moved on. */
+  lastTaskRun(name: string): RecordedRun | undefined {
+    const last = this.#lastTask.get(name)
+    return last === undefined ? undefined : recordedRun(last.event, last.at)
+  }
+
+  /** Per job class: runs by outcome and p50/p95 durations over the recorded runs, busiest class first. */
+  stats(): JobClassStats[] {
+    const byClass = new Map<string, { counts: Record<RunOutcome, number>; durations: number[] }>()
+    for (const run of this.runs()) {
+      let entry = byClass.get(run.jobClass)
+      if (entry === undefined) byClass.set(run.jobClass, (entry = { counts: { succeeded: 0, retry: 0, failed: 0, discarded: 0 }, durations: [] }))
+      entry.counts[run.outcome]++
+      entry.durations.push(run.durationMs)
+    }
+    return [...byClass]
+      .map(([jobClass, { counts, durations }]) => {
+        durations.sort((a, b) => a - b)
+        return { jobClass, runs: durations.length, ...counts, p50: percentile(durations, 0.5), p95: percentile(durations, 0.95) }
+      })
+      .sort((a, b) => b.runs - a.runs || a.jobClass.localeCompare(b.jobClass))
+  }
+
+  /** Forgets every recorded run. */
+  clear(): void {
+    this.#events.fill(undefined)
+    this.#next = 0
+    this.#size = 0
+    this.#lastTask.clear()
+  }
+}
+
+/** Nearest-rank percentile of sorted values (0 for none). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
+}
+
+function recordedRun(e: JobPerformEvent, finishedAt: number): RecordedRun {
+  const failed = 'error' in e
+  return {
+    jobClass: e.jobClass,
+    jobId: e.jobId,
+    queueName: e.queueName,
+    attempt: e.attempt,
+    transport: e.delivery.transport,
+    taskName: e.delivery.taskName,
+    messageId: e.delivery.messageId,
+    // Read in the few microtasks between perform settling and the runner deciding: what perform itself said.
+    outcome: e.outcome ?? (failed ? 'failed' : 'succeeded'),
+    durationMs: e.durationMs ?? 0,
+    finishedAt,
+    error: failed ? describeError(e.error) : undefined,
+  }
+}
+
+/** Name, message and stack of anything thrown, without trusting it to behave (a getter may throw). */
+function describeError(thrown: unknown): RecordedRun['error'] {
+  const text = (read: () => unknown, fallback: string): string => {
+    try {
+      const v = read()
+      return typeof v === 'string' ? v : v === undefined ? fallback : String(v)
+    } catch {
+      return fallback
+    }
+  }
+  if (thrown !== null && typeof thrown === 'object') {
+    const e = thrown as { name?: unknown; message?: unknown; stack?: unknown }
+    const stack = text(() => e.stack, '')
+    return { name: text(() => e.name, 'Error'), message: text(() => e.message, ''), stack: stack === '' ? undefined : stack }
+  }
+  return { name: typeof thrown, message: text(() => thrown, ''), stack: undefined }
+}
