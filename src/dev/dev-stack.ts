@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import type { FastifyInstance } from 'fastify'
 import { createAwsClient, type AwsClientOptions, type PinoLike } from '../aws/index.js'
+import { jobsDashboard, type JobsDashboardOptions } from '../dashboard/index.js'
 import { DevConfigError } from '../errors.js'
 import { getQueueAdapter, JobRegistry, setQueueAdapter, toJobAllowlist } from '../jobs/index.js'
 import { loadQueueConfig, useSqsQueue, type SqsQueue } from '../queue/index.js'
@@ -67,6 +68,12 @@ export interface DevStackOptions {
   appLogger?: DevAppLogger
   /** Seconds the daemon gives POSTs in flight on stop (default 10). */
   drainTimeout?: number
+  /**
+   * The jobs dashboard, mounted in the app (default: on, under `/_jobs`, showing the worker queue, its dead-letter
+   * queue, cron.yaml and the registry's jobs); options here override those; false: none. An app that registered
+   * the dashboard itself keeps its own.
+   */
+  dashboard?: JobsDashboardOptions | false
 }
 
 /** A running dev stack. */
@@ -77,6 +84,8 @@ export interface DevStack {
   deadLetterQueueUrl: string | undefined
   /** `http://127.0.0.1:PORT` */
   appUrl: string
+  /** The jobs dashboard, `http://127.0.0.1:PORT/_jobs/`, when mounted. */
+  dashboardUrl: string | undefined
   app: FastifyInstance
   daemon: SqsdDaemon
   /** What the state file holds. */
@@ -157,6 +166,19 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       logger: o.appLogger ?? { level: 'info', stream: process.stdout },
     })
     closers.push(() => app.close())
+    if (o.dashboard !== false && !app.hasPlugin('fastify-aws-dashboard')) {
+      await app.register(jobsDashboard, {
+        sqs,
+        queues: { [queueNameOf(queueUrl)]: queueUrl },
+        jobQueues: false,
+        registry,
+        queue: jobQueue,
+        cwd,
+        cronFile: cronFile ?? false,
+        cronQueueUrl: queueUrl,
+        ...o.dashboard,
+      })
+    }
     const port = o.port ?? 8080
     try {
       await app.listen({ port, host: '127.0.0.1' })
@@ -175,6 +197,7 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       log.info("the app set its own queue for performLater (useSqsQueue / sqsQueuePlugin); dev's worker queue takes its place")
       setQueueAdapter(jobQueue)
     }
+    const dashboardUrl = app.hasDecorator('jobsDashboard') ? `${appUrl}${app.jobsDashboard.prefix}/` : undefined
 
     // 5. The daemon, POSTing to the app, with the cron.yaml tasks.
     // Checked as the app's worker checks it: registered, and allowed by the worker's job_class_allowlist.
@@ -210,7 +233,10 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       writeDevState(statePath, state)
       closers.push(() => removeDevState(statePath))
     }
-    log.info({ appUrl, queueUrl, jobs: state.jobs, cron: cron.map((c) => `${c.name} ${c.schedule}`) }, `dev ready: app on ${appUrl}`)
+    log.info(
+      { appUrl, dashboardUrl, queueUrl, jobs: state.jobs, cron: cron.map((c) => `${c.name} ${c.schedule}`) },
+      `dev ready: app on ${appUrl}${dashboardUrl ? `, jobs dashboard on ${dashboardUrl}` : ''}`,
+    )
 
     let closing: Promise<void> | undefined
     return {
@@ -218,6 +244,7 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       queueUrl,
       deadLetterQueueUrl,
       appUrl,
+      dashboardUrl,
       app,
       daemon,
       state,

@@ -41,6 +41,8 @@ Options (ENV in brackets; also config/dev.yml):
                            Fastify app with workerTier registered, not listening [FASTIFY_AWS_DEV_APP]
   --jobs MODULE            no app of your own: the module that registers your jobs (as "poll --jobs"),
                            run by a bare Fastify app with the worker tier [FASTIFY_AWS_DEV_JOBS]
+  --no-dashboard           do not mount the jobs dashboard (/_jobs in the app; FASTIFY_AWS_DASHBOARD_*
+                           and config/fastify_aws_dashboard.yml set it up)
   --log-level LEVEL        trace, debug, info, warn, error (info)
 Daemon options, as "fastify-aws sqsd" (FASTIFY_AWS_SQSD_* and config/sqsd.yml also apply):
   --mime-type, --http-connections, --connect-timeout, --inactivity-timeout, --visibility-timeout,
@@ -70,6 +72,7 @@ const command: Command = {
         'state-file': { type: 'string' },
         app: { type: 'string' },
         jobs: { type: 'string' },
+        'no-dashboard': { type: 'boolean' },
         'log-level': { type: 'string' },
         ...sqsdFlagSpec,
       },
@@ -147,6 +150,7 @@ const command: Command = {
         cwd: io.cwd,
         aws,
         logger,
+        dashboard: values['no-dashboard'] ? false : { env: io.env },
       })
       if (cronFile === undefined) logger.info('no cron.yaml: no periodic tasks')
       // A job the app really has, so the first command a newcomer copies works.
@@ -154,6 +158,7 @@ const command: Command = {
       const job = jobs.includes('HelloJob') ? 'HelloJob' : jobs[0]
       io.stderr.write(
         `fastify-aws dev: app on ${stack.appUrl}, worker queue ${stack.queueUrl}\n` +
+          (stack.dashboardUrl ? `  jobs dashboard: ${stack.dashboardUrl}\n` : '') +
           (job === undefined
             ? '  no job is registered: register your jobs in the registry dev hands to buildApp    (Ctrl-C stops everything)\n'
             : `  try: npx fastify-aws enqueue ${job} '${job === 'HelloJob' ? '["world"]' : '[]'}'    (Ctrl-C stops everything)\n`),
