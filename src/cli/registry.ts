@@ -15,4 +15,5 @@ export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   ['generate', async () => (await import('./commands/generate.js')).default],
   ['migrate', async () => (await import('./commands/migrate.js')).default],
   ['credentials', async () => (await import('./commands/credentials.js')).default],
+  ['dashboard', async () => (await import('./commands/dashboard.js')).default],
 ])

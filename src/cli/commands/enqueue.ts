@@ -53,7 +53,7 @@ export function parseJobArguments(text: string | undefined): unknown[] {
 }
 
 /** A job class standing for `name`: the CLI sends jobs it has no code for; only the name and queue matter. */
-function jobNamed(name: string): JobClass {
+export function jobNamed(name: string): JobClass {
   const job = class extends Job {
     perform(): void {}
   }
