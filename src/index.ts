@@ -2,8 +2,8 @@
  * fastify-aws: the Elastic Beanstalk worker tier, an SQS job queue, DynamoDB sessions and SES mail for Fastify.
  *
  * The root export carries the core (jobs, worker tier, errors); each other part has its own subpath:
- * `fastify-aws/queue`, `/sqs`, `/poller`, `/lambda`, `/sqsd`, `/dev`, `/sessions`, `/record`, `/mail`, `/aws`,
- * `/config`.
+ * `fastify-aws/queue`, `/sqs`, `/poller`, `/lambda`, `/sqsd`, `/dev`, `/sessions`, `/record`, `/mail`, `/dashboard`,
+ * `/aws`, `/config`.
  * @module
  */
 export * from './jobs/index.js'
