@@ -30,9 +30,15 @@ export function sendPage(reply: FastifyReply, ctx: PageContext, body: string, st
     .send(body)
 }
 
-/** Sends JSON for the page scripts, uncached. */
+/**
+ * Sends JSON for the page scripts, uncached, with `<`, `>` and `&` as \u escapes: the same data, and no markup even
+ * for a client that ignores the content type.
+ */
 export function sendJson(reply: FastifyReply, data: unknown): FastifyReply {
-  return reply.headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).send(data)
+  const json = JSON.stringify(data).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return reply
+    .headers({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    .send(json)
 }
 
 const CLEARER: Readonly<Record<string, string>> = {
