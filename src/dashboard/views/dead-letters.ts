@@ -113,7 +113,7 @@ export function confirmDeletePage(ctx: PageContext, dlq: DeadLetterQueue, m: Dec
 
 /** A redrive's progress (polled while it runs). */
 export function taskPage(ctx: PageContext, task: RedriveTask): string {
-  const body = html`<div data-task-url="${ctx.prefix}/tasks/${task.id}.json" data-interval="1000">
+  const body = html`<div data-task-url="${ctx.prefix}/tasks/${task.id}/status.json" data-interval="1000">
 <dl class="fields">
 <dt>From</dt><dd>${task.deadLetter}</dd>
 <dt>To</dt><dd>${task.target}</dd>

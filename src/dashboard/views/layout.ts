@@ -33,6 +33,7 @@ export function page(ctx: PageContext, current: View | undefined, title: string,
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${title} · fastify-aws jobs</title>
 <style nonce="${ctx.nonce}">${raw(STYLE)}</style>
 <script nonce="${ctx.nonce}">${raw(SCRIPT)}</script>

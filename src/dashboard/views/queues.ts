@@ -51,7 +51,7 @@ ${numberCell(q.maxReceiveCount)}
     (t, s) => ({ runs: t.runs + s.runs, succeeded: t.succeeded + s.succeeded, retry: t.retry + s.retry, failed: t.failed + s.failed, discarded: t.discarded + s.discarded }),
     { runs: 0, succeeded: 0, retry: 0, failed: 0, discarded: 0 },
   )
-  const body = html`<p class="live muted" data-live-url="${ctx.prefix}/queues.json" data-interval="${refreshMs}">Counts are SQS's approximate numbers, refreshed every ${refreshMs / 1000} s. <span id="live-status">read ${isoTime(overview.at)}</span></p>
+  const body = html`<p class="live muted" data-live-url="${ctx.prefix}/queues.json" data-interval="${refreshMs}">Counts are SQS's approximate numbers, refreshed every ${refreshMs / 1000} s; <span id="live-status">read ${isoTime(overview.at)}</span>.</p>
 ${overview.queues.length === 0
   ? html`<p class="notice bad">No queue is configured. Add queues under "queues:" in config/aws_active_job_sqs.yml (or AWS_ACTIVE_JOB_SQS_&lt;QUEUE&gt;_URL), or the dashboard's queues / queue_urls options.</p>`
   : html`<div class="scroll"><table class="sortable" id="queues">
