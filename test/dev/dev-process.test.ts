@@ -86,6 +86,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const res = await fetch(`${state.appUrl}/`)
     t.equal(res.status, 200, 'the service answers')
     t.match(await res.json(), { service: 'fastify-aws', worker: true })
+    t.match(dev.output(), `  jobs dashboard: ${state.appUrl}/_jobs/\n`, 'the banner gives the dashboard URL')
+    t.equal((await fetch(`${state.appUrl}/_jobs/`)).status, 200, 'the dashboard answers')
 
     if (signal === 'SIGTERM') {
       // The README's second terminal: enqueue finds the running dev's queue from the state file.
