@@ -1,5 +1,6 @@
 // Jobs/s of our Poller vs sqs-consumer on the same fauxqs, for no-op jobs and 20 ms jobs, against the raw
-// ceiling of receive + DeleteMessageBatch loops with no jobs at all. All on 127.0.0.1; fauxqs runs in its
+// ceiling of receive + DeleteMessageBatch loops with no jobs at all; and our Poller with the jobs dashboard's ring
+// buffer recording every run vs without (issue 14's target: >= 0.97). All on 127.0.0.1; fauxqs runs in its
 // own process so the emulator never shares an event loop with the consumer being measured.
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
@@ -15,6 +16,7 @@ const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>(
 const { Poller } = await built<typeof import('../src/poller/index.js')>('poller/index.js')
 const { RECEIVE_ATTRIBUTES } = await built<typeof import('../src/poller/receive-loop.js')>('poller/receive-loop.js')
 const { SqsQueue } = await built<typeof import('../src/queue/index.js')>('queue/index.js')
+const { RunRecorder } = await built<typeof import('../src/dashboard/index.js')>('dashboard/index.js')
 
 const NOOP_JOBS = 2000
 const SLOW_JOBS = 1000
@@ -96,8 +98,9 @@ async function ceiling(url: string, n: number, loops: number, withAttributes = f
   return rate
 }
 
-/** Our poller until `n` jobs completed (completed = job succeeded and its delete confirmed). */
-async function ours(url: string, n: number): Promise<Measured> {
+/** Our poller until `n` jobs completed (completed = job succeeded and its delete confirmed), with the dashboard's ring buffer on or off. */
+async function ours(url: string, n: number, recording = false): Promise<Measured> {
+  const recorder = recording ? new RunRecorder(500).start() : undefined
   const c = client()
   const poller = new Poller({ registry, client: c, load: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } }, concurrency: CONCURRENCY })
   let done = 0
@@ -113,6 +116,8 @@ async function ours(url: string, n: number): Promise<Measured> {
   const rate = measured(n, started, cpu)
   await poller.stop(0)
   c.destroy()
+  recorder?.stop()
+  if (recorder !== undefined && recorder.size !== Math.min(500, n)) throw new Error(`the ring buffer recorded ${recorder.size} runs`)
   return rate
 }
 
@@ -161,12 +166,21 @@ console.log(`ceiling: ${receivers} concurrent loops of ReceiveMessage(10), each 
 console.log('  "raw": no attributes requested; "like-for-like": the attributes our poller needs for attempts and context.delivery\n  (receive count, first-receive time, sender, group id, message attributes), which the SDK parses per message.')
 console.log('Ratios are the median of the per-round ratios (each round runs every path, one after another).\n')
 
-const results = { ceiling: [] as Measured[], ceilingAttrs: [] as Measured[], oursNoop: [] as Measured[], consumerNoop: [] as Measured[], oursSlow: [] as Measured[], consumerSlow: [] as Measured[] }
+const results = {
+  ceiling: [] as Measured[],
+  ceilingAttrs: [] as Measured[],
+  oursNoop: [] as Measured[],
+  oursNoopRecorded: [] as Measured[],
+  consumerNoop: [] as Measured[],
+  oursSlow: [] as Measured[],
+  consumerSlow: [] as Measured[],
+}
 try {
   for (let round = 0; round < WARMUP_ROUNDS; round++) {
     await ceiling(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, receivers)
     await ceiling(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, receivers, true)
     await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS)
+    await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, true)
     await sqsConsumer(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, 0)
   }
   await ours(await filledQueue(300, SlowJob), 300)
@@ -175,12 +189,19 @@ try {
     // Interleaved, so load from other processes on the machine colours every path alike.
     results.ceiling.push(await ceiling(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, receivers))
     results.ceilingAttrs.push(await ceiling(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, receivers, true))
-    results.oursNoop.push(await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS))
+    // The ring buffer's two rows in alternating order, so neither always runs on the warmer machine.
+    if (round % 2 === 0) {
+      results.oursNoop.push(await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS))
+      results.oursNoopRecorded.push(await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, true))
+    } else {
+      results.oursNoopRecorded.push(await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, true))
+      results.oursNoop.push(await ours(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS))
+    }
     results.consumerNoop.push(await sqsConsumer(await filledQueue(NOOP_JOBS, NoopJob), NOOP_JOBS, 0))
     results.oursSlow.push(await ours(await filledQueue(SLOW_JOBS, SlowJob), SLOW_JOBS))
     results.consumerSlow.push(await sqsConsumer(await filledQueue(SLOW_JOBS, SlowJob), SLOW_JOBS, SLOW_MS))
   }
-  const { ceiling: raw, ceilingAttrs: like, oursNoop, consumerNoop, oursSlow, consumerSlow } = results
+  const { ceiling: raw, ceilingAttrs: like, oursNoop, oursNoopRecorded, consumerNoop, oursSlow, consumerSlow } = results
   console.log(`ceiling, raw                ${fmt(rate(raw))}   ${cpu(raw)}`)
   console.log(`ceiling, like-for-like      ${fmt(rate(like))}   ${cpu(like)}`)
   console.log(
@@ -188,6 +209,10 @@ try {
       `${(ratio(oursNoop, like) * 100).toFixed(0)}% of the like-for-like ceiling (target >= 70%), ${(ratio(oursNoop, raw) * 100).toFixed(0)}% of the raw one`,
   )
   console.log(`             sqs-consumer   ${fmt(rate(consumerNoop))}   ${cpu(consumerNoop)}`)
+  const recorded = ratio(oursNoopRecorded, oursNoop)
+  console.log(
+    `             ours + dashboard ring buffer   ${fmt(rate(oursNoopRecorded))}   ${cpu(oursNoopRecorded)}   ${recorded.toFixed(2)}x ours without (target >= 0.97: ${recorded >= 0.97 ? 'met' : 'not met'})`,
+  )
   console.log(`${SLOW_MS} ms jobs   ours           ${fmt(rate(oursSlow))}   ${cpu(oursSlow)}   ${ratio(oursSlow, consumerSlow).toFixed(2)}x sqs-consumer (target >= 5x)`)
   console.log(`             sqs-consumer   ${fmt(rate(consumerSlow))}   ${cpu(consumerSlow)}`)
   const rounds = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.map((x) => Math.round(x.rate))]))

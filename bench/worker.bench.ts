@@ -1,5 +1,6 @@
 // Worker tier throughput: sqsd POSTs running a no-op job through the worker vs a bare Fastify POST route with the
-// same JSON body, in the same run. Each server runs in a child process of its own, as each would be deployed (in one
+// same JSON body, in the same run; and the worker with the jobs dashboard mounted (its ring buffer recording every
+// run from the tracing channel) vs without (issue 14's target: >= 0.97). Each server runs in a child process of its own, as each would be deployed (in one
 // process, the JIT would compile the shared Fastify and Node code for both apps' objects, a state neither deployment
 // has); this process is the load generator (undici Pool, a bounded number of connections, each looping one request
 // at a time). Target (issue 2): worker >= 0.8 of bare.
@@ -14,10 +15,12 @@ import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { Pool } from 'undici'
+import { SQSClient } from '@aws-sdk/client-sqs'
 import { built } from './built.js'
 
 const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
 const { workerTier } = await built<typeof import('../src/worker/index.js')>('worker/index.js')
+const { jobsDashboard } = await built<typeof import('../src/dashboard/index.js')>('dashboard/index.js')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
@@ -51,7 +54,7 @@ const HEADERS = {
   'x-aws-sqsd-attr-tenant': 'acme',
 }
 
-type Kind = 'bare' | 'worker'
+type Kind = 'bare' | 'worker' | 'dashboard'
 type Logging = 'off' | 'info'
 
 // ── child: one server ─────────────────────────────────────────────────────────────────────────
@@ -74,14 +77,13 @@ async function serve(kind: Kind, logging: Logging): Promise<void> {
       return `Ran ${body.job_class ?? '?'}.`
     })
   } else {
-    await app.register(workerTier, {
-      enabled: true,
-      registry: new JobRegistry().register(NoopJob),
-      threads: 1024,
-      cwd,
-      env: {},
-      dockerHosts: false,
-    })
+    const registry = new JobRegistry().register(NoopJob)
+    await app.register(workerTier, { enabled: true, registry, threads: 1024, cwd, env: {}, dockerHosts: false })
+    if (kind === 'dashboard') {
+      // As `npm run dev` mounts it: the ring buffer on (500 runs). Nobody looks, so its SQS client is never called.
+      const sqs = new SQSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
+      await app.register(jobsDashboard, { sqs, registry, jobQueues: false, cronFile: false, cwd, env: {} })
+    }
   }
   await app.listen({ port: 0, host: '127.0.0.1' })
 
@@ -160,19 +162,23 @@ async function main(): Promise<void> {
   console.log('  each server in a process of its own, a fresh pair per logging setting; "off" is Fastify\'s default (no logger)')
   let failed = false
   for (const logging of ['off', 'info'] as const) {
-    const servers = { bare: await start('bare', logging), worker: await start('worker', logging) }
+    const servers = { bare: await start('bare', logging), worker: await start('worker', logging), dashboard: await start('dashboard', logging) }
     await load(servers.bare.pool, WARMUP_SECONDS)
     await load(servers.worker.pool, WARMUP_SECONDS)
+    await load(servers.dashboard.pool, WARMUP_SECONDS)
     // Short slices, alternating which side goes first: the shared machine's speed drifts by up to 2x within
     // seconds, and each pair of slices sees nearly the same machine. The ratio shown is the median over pairs.
-    const total = { bare: { done: 0, seconds: 0 }, worker: { done: 0, seconds: 0 } }
-    const cpu = { bare: { micros: 0, requests: 0 }, worker: { micros: 0, requests: 0 } }
+    const total = { bare: { done: 0, seconds: 0 }, worker: { done: 0, seconds: 0 }, dashboard: { done: 0, seconds: 0 } }
+    const cpu = { bare: { micros: 0, requests: 0 }, worker: { micros: 0, requests: 0 }, dashboard: { micros: 0, requests: 0 } }
     const ratios: number[] = []
     const cpuRatios: number[] = []
+    const dashboardRatios: number[] = []
+    const dashboardCpuRatios: number[] = []
+    const orders = [['bare', 'worker', 'dashboard'], ['dashboard', 'bare', 'worker'], ['worker', 'dashboard', 'bare']] as const
     for (let pair = 0; pair < PAIRS; pair++) {
-      const rps = { bare: 0, worker: 0 }
-      const perRequest = { bare: 0, worker: 0 }
-      for (const kind of pair % 2 === 0 ? (['bare', 'worker'] as const) : (['worker', 'bare'] as const)) {
+      const rps = { bare: 0, worker: 0, dashboard: 0 }
+      const perRequest = { bare: 0, worker: 0, dashboard: 0 }
+      for (const kind of orders[pair % orders.length]!) {
         const { child, pool } = servers[kind]
         await ask(child, { op: 'cpu' })
         const r = await load(pool, SECONDS / PAIRS)
@@ -190,6 +196,8 @@ async function main(): Promise<void> {
       }
       ratios.push(rps.worker / rps.bare)
       cpuRatios.push(perRequest.bare / perRequest.worker)
+      dashboardRatios.push(rps.dashboard / rps.worker)
+      dashboardCpuRatios.push(perRequest.worker / perRequest.dashboard)
     }
     const ratio = median(ratios)
     const rate = (k: Kind) => total[k].done / total[k].seconds
@@ -198,6 +206,12 @@ async function main(): Promise<void> {
       `  logging ${logging.padEnd(4)}  bare ${rate('bare').toFixed(0).padStart(6)} req/s   worker ${rate('worker').toFixed(0).padStart(6)} req/s   ratio ${ratio.toFixed(2)}${verdict(logging, ratio)}` +
         ` (pairs: ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` +
         `   | server CPU/request: bare ${perRequest('bare').toFixed(0)} µs, worker ${perRequest('worker').toFixed(0)} µs, ratio ${median(cpuRatios).toFixed(2)}`,
+    )
+    const dashboardRatio = median(dashboardRatios)
+    console.log(
+      `  logging ${logging.padEnd(4)}  worker ${rate('worker').toFixed(0).padStart(6)} req/s   worker + dashboard ${rate('dashboard').toFixed(0).padStart(6)} req/s   ratio ${dashboardRatio.toFixed(2)}` +
+        ` (target 0.97: ${dashboardRatio >= 0.97 ? 'met' : 'not met'}; pairs: ${Math.min(...dashboardRatios).toFixed(2)}–${Math.max(...dashboardRatios).toFixed(2)})` +
+        `   | server CPU/request: ${perRequest('dashboard').toFixed(0)} µs, ratio ${median(dashboardCpuRatios).toFixed(2)}`,
     )
     for (const { child, pool } of Object.values(servers)) {
       await pool.close()
