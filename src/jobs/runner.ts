@@ -163,7 +163,7 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   // Plain objects built in one go (not spreads) and no closure unless a tracer listens: this runs per message.
   try {
     const result = jobPerformChannel.hasSubscribers
-      ? await tracedPerform(instance, args, (traced = { ...base(envelope, attempt), delivery: options.delivery }))
+      ? await tracedPerform(instance, args, (traced = tracedEvent(envelope, attempt, options.delivery)))
       : await (instance.perform as (...a: JobArgument[]) => unknown)(...args)
     run = {
       jobClass: envelope.job_class,
@@ -186,6 +186,23 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
   // and pino would write those keys twice in one JSON line.
   logRun(logger, run)
   return run
+}
+
+/**
+ * The traced event, every field the run will set declared up front: an object built by a spread and then given
+ * `result` and `outcome` later fell out of V8's fast shapes and cost about 4 µs per traced run.
+ */
+function tracedEvent(envelope: JobEnvelope, attempt: number, delivery: DeliveryInfo): JobPerformEvent {
+  return {
+    jobClass: envelope.job_class,
+    jobId: envelope.job_id,
+    queueName: envelope.queue_name,
+    attempt,
+    delivery,
+    result: undefined,
+    outcome: undefined,
+    durationMs: undefined,
+  }
 }
 
 /**
