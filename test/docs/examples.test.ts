@@ -15,6 +15,7 @@ import { createSessionTable } from '../../src/sessions/index.js'
 import { generateRailsKey, sealRailsMessage } from '../../src/aws/rails-encryption.js'
 import { freePort, startDynalite, startSes, testAws } from '../helpers/emulators.js'
 import { startSqsFixture } from '../queue/sqs-fixture.js'
+import { Browser } from '../dashboard/harness.js'
 
 const cwd = new URL('../../', import.meta.url).pathname
 const [sqs, dynamodb, ses] = await Promise.all([startSqsFixture(), startDynalite(), startSes()])
@@ -296,4 +297,32 @@ t.test('example credentials: the keys of an encrypted credentials file beat AWS_
   t.match(example.output(), /^signing as AKIDFROMRAILS$/m)
   t.match(example.output(), /^\d+ queues$/m, 'the signed request was answered')
   t.notMatch(example.output(), /rails-secret/)
+})
+
+t.test('example dashboard-app: the queue behind basic auth, with its dead-letter queue; the form enqueues a job', async (t) => {
+  const { url, dlqUrl } = await sqs.createQueueWithDlq('dashboard-example', 3)
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-aws-dashboard-example-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'cron.yaml'), 'version: 1\ncron: []\n')
+  const example = runExample(t, 'examples/dashboard-app.ts', {
+    PORT: String(port),
+    HOST: '0.0.0.0',
+    AWS_ACTIVE_JOB_SQS_DEFAULT_URL: url,
+    AWS_PROCESS_BEANSTALK_WORKER_CRON_FILE: join(dir, 'cron.yaml'),
+    FASTIFY_AWS_DASHBOARD_CRON_FILE: join(dir, 'cron.yaml'),
+    FASTIFY_AWS_DASHBOARD_USERNAME: 'ops',
+    FASTIFY_AWS_DASHBOARD_PASSWORD: 'example password',
+  })
+  await example.waitFor(/Server listening/)
+  const base = `http://127.0.0.1:${port}`
+  t.equal((await request(`${base}/_jobs/`)).statusCode, 401, 'basic auth is asked for')
+  const browser = new Browser(base, { authorization: `Basic ${Buffer.from('ops:example password').toString('base64')}` })
+  const queues = JSON.parse((await browser.get('/_jobs/queues.json')).body) as { queues: { name: string; deadLetter: { name: string } | null }[] }
+  t.match(queues.queues, [{ name: 'default', deadLetter: { name: dlqUrl.split('/').pop() } }])
+  await browser.get('/_jobs/enqueue')
+  const sent = await browser.post('/_jobs/enqueue', { job: 'ReportJob', args: '["2026-11"]', delay: '0' })
+  t.match(sent.body, /Enqueued ReportJob \(job_id [0-9a-f-]{36}/)
+  const [message] = await receiveAll(url, 1)
+  t.match(JSON.parse(message?.Body ?? '{}'), { job_class: 'ReportJob', arguments: ['2026-11'] })
 })
