@@ -1,6 +1,6 @@
 // cron.yaml tasks as the dashboard shows them: the schedule in words, the next times, the last run seen here.
 import { toString as describeSchedule } from 'cronstrue'
-import { nextFireTime, type CronEntry } from '../worker/cron-yaml.js'
+import { nextFireTime, type CronEntry } from '../config/index.js'
 import type { RecordedRun, RunRecorder } from './recorder.js'
 
 /** One task of cron.yaml. */

@@ -4,8 +4,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import fastifyBasicAuth from '@fastify/basic-auth'
 import ipaddr from 'ipaddr.js'
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import { DashboardConfigError, DashboardForbiddenError, DashboardUnguardedError } from '../errors.js'
+
+/**
+ * The app's own auth as an onRequest hook: `async (request, reply) => { ... }` or the callback form with `done`
+ * (`app.basicAuth`, @fastify/auth's hook). It refuses by replying or throwing.
+ */
+export type DashboardAuthHook = (
+  this: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+) => void | Promise<unknown>
 
 /** How the dashboard is guarded. */
 export interface GuardOptions {
@@ -13,7 +24,7 @@ export interface GuardOptions {
   username: string | undefined
   password: string | undefined
   /** The app's own auth, run on every dashboard request (a session check, @fastify/auth, ...). */
-  auth: onRequestHookHandler | undefined
+  auth: DashboardAuthHook | undefined
 }
 
 /** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
@@ -46,7 +57,8 @@ export async function guardDashboard(root: FastifyInstance, scope: FastifyInstan
     })
     scope.addHook('onRequest', scope.basicAuth)
   }
-  if (o.auth !== undefined) scope.addHook('onRequest', o.auth)
+  // Fastify tells the two forms apart when the hook is added (an async function that also takes done is refused).
+  if (o.auth !== undefined) scope.addHook('onRequest', o.auth as onRequestHookHandler)
   if (o.username === undefined && o.auth === undefined) {
     scope.addHook('onRequest', localOnly)
     refuseUnguardedListen(root)

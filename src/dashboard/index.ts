@@ -12,4 +12,4 @@ export {
   type DashboardSettingsInput,
 } from './options.js'
 export { RunRecorder, percentile, type RecordedRun, type RunOutcome, type JobClassStats, type RunFilter } from './recorder.js'
-export { isLoopbackAddress } from './guard.js'
+export { isLoopbackAddress, type DashboardAuthHook } from './guard.js'

@@ -6,12 +6,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrfProtection from '@fastify/csrf-protection'
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyPluginAsync, onRequestHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { AwsClientOptions } from '../aws/index.js'
 import { defaultRegistry, getQueueAdapter, type JobQueueAdapter, type JobRegistry } from '../jobs/index.js'
-import { createSqsClient, loadQueueConfig, SqsQueue } from '../queue/index.js'
-import { loadCronYaml, type CronEntry } from '../worker/cron-yaml.js'
-import { guardDashboard } from './guard.js'
+import { loadQueueConfig, SqsQueue } from '../queue/index.js'
+import { createSqsClient } from '../sqs/index.js'
+import { loadCronYaml, type CronEntry } from '../config/index.js'
+import { guardDashboard, type DashboardAuthHook } from './guard.js'
 import { loadDashboardSettings, type DashboardSettingsInput } from './options.js'
 import { QueueDirectory, watchedQueues } from './queues.js'
 import { RunRecorder } from './recorder.js'
@@ -34,7 +35,7 @@ export interface JobsDashboardOptions {
    * The app's own auth, run on every dashboard request before anything else (a session check, `app.basicAuth`,
    * @fastify/auth's hook). It must reply or throw to refuse.
    */
-  auth?: onRequestHookHandler
+  auth?: DashboardAuthHook
   /** Recent runs kept (`..._RUNS`, default 500; 0 records none). */
   runs?: number
   /** Seconds between live refreshes of the queue counts (`..._REFRESH_INTERVAL`, default 2). */

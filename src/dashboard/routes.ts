@@ -9,8 +9,8 @@ import {
   DashboardSqsError,
 } from '../errors.js'
 import type { JobQueueAdapter, JobRegistry } from '../jobs/index.js'
-import { sendScheduledTask } from '../queue/index.js'
-import type { CronEntry } from '../worker/cron-yaml.js'
+import { sendScheduledTask } from '../sqs/index.js'
+import type { CronEntry } from '../config/index.js'
 import { cronTaskViews } from './cron.js'
 import { decodeMessage } from './decode.js'
 import { enqueueableJobs, enqueueFromForm } from './enqueue.js'

@@ -3,10 +3,10 @@
 import t from 'tap'
 import pino from 'pino'
 import { startDevStack } from '../../src/dev/dev-stack.js'
-import { buildServiceApp } from '../../src/service/app.js'
+import { buildServiceApp } from '../../service/app.js'
 import { runCli } from '../helpers/cli.js'
 import { freePort } from '../helpers/emulators.js'
-import { waitFor } from '../dev/helpers.js'
+import { waitFor } from '../sqsd/helpers.js'
 import { projectDir } from './harness.js'
 
 const empty = projectDir()

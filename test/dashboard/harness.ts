@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { jobsDashboard, type JobsDashboardOptions } from '../../src/dashboard/index.js'
 import { startSqs, type RunningEmulator } from '../helpers/emulators.js'
-import { sqsClient } from '../dev/helpers.js'
+import { sqsClient } from '../sqsd/helpers.js'
 
 /** A fauxqs with `work` and its dead-letter queue `work-dead-letter` (maxReceiveCount 2). */
 export async function startQueues(): Promise<{ emulator: RunningEmulator; sqs: SQSClient; queueUrl: string; deadLetterUrl: string; close(): Promise<void> }> {

@@ -16,7 +16,7 @@ import { moveMessages, redriveEntry } from '../../src/dashboard/sqs/move.js'
 import { peekMessages, withMessage } from '../../src/dashboard/sqs/peek.js'
 import { parseQueueArn, queueUrlOfArn, readQueueAttributes, redrivePolicy } from '../../src/dashboard/sqs/queue-attributes.js'
 import { startSqs } from '../helpers/emulators.js'
-import { sqsClient, waitFor } from '../dev/helpers.js'
+import { sqsClient, waitFor } from '../sqsd/helpers.js'
 
 const emulator = await startSqs()
 t.teardown(() => emulator.close())

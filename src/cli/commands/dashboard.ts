@@ -6,16 +6,15 @@ import Fastify from 'fastify'
 import type { AwsClientOptions } from '../../aws/index.js'
 import { jobsDashboard, loadDashboardSettings, type JobsDashboardOptions } from '../../dashboard/index.js'
 import { EMBEDDED_SQS_AWS } from '../../dev/embedded-sqs.js'
-import { loadSqsdSettings } from '../../dev/options.js'
-import { listenForStop } from '../../dev/signals.js'
+import { loadSqsdSettings } from '../../sqsd/options.js'
 import { DEV_STATE_FILE, readDevState } from '../../dev/state-file.js'
 import { CliUsageError } from '../../errors.js'
-import { JobRegistry, loadJobsModule } from '../../jobs/index.js'
-import { createSqsClient } from '../../queue/index.js'
+import { JobRegistry, listenForStop, loadJobsModule } from '../../jobs/index.js'
+import { createSqsClient } from '../../sqs/index.js'
 import { intFlag, parseFlags } from '../args.js'
 import type { Command } from '../command.js'
 import { jobNamed } from './enqueue.js'
-import { cliLogger } from './sqsd.js'
+import { cliLogger } from '../logger.js'
 
 const help = `Usage: fastify-aws dashboard [options]
 
@@ -75,7 +74,7 @@ const command: Command = {
       },
       load,
     )
-    const logger = cliLogger(io, values['log-level'])
+    const { logger } = await cliLogger(io, values['log-level'])
 
     // A running dev stack brings its queue and its SQS (the embedded emulator takes dummy credentials).
     const dev = readDevState(resolve(io.cwd, values['state-file'] ?? DEV_STATE_FILE))
