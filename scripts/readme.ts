@@ -14,6 +14,7 @@ import { sessionOptions, sessionConfigSource } from '../src/sessions/options.js'
 import { mailConfigOptions, mailConfigSource } from '../src/mail/config.js'
 import { sqsdOptions, sqsdConfigSource } from '../src/sqsd/options.js'
 import { devOptions, devConfigSource } from '../src/dev/dev-options.js'
+import { dashboardOptions, dashboardConfigSource } from '../src/dashboard/options.js'
 
 type Spec = Record<string, OptionSpec<unknown>>
 
@@ -27,6 +28,7 @@ export const configTables: ReadonlyArray<{ name: string; spec: Spec; source: Con
   { name: 'instrumentation', spec: instrumentationOptions, source: instrumentationConfigSource },
   { name: 'sqsd', spec: sqsdOptions, source: sqsdConfigSource },
   { name: 'dev', spec: devOptions, source: devConfigSource },
+  { name: 'dashboard', spec: dashboardOptions, source: dashboardConfigSource },
 ]
 
 function cell(text: string): string {
@@ -184,6 +186,7 @@ const PART_PAGES: Record<string, string> = {
   record: 'record.md#errors',
   aws: 'instrumentation.md',
   credentials: 'credentials.md',
+  dashboard: 'dashboard.md',
 }
 
 /** docs/errors.md: every error code, by part, from the source of src/errors.ts. */
