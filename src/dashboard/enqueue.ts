@@ -1,9 +1,7 @@
 // The enqueue form: which jobs it may send, and the arguments as the user typed them.
 import { DashboardForbiddenError, DashboardNotFoundError, DashboardRequestError } from '../errors.js'
+import { MAX_DELAY_SECONDS } from '../sqs/index.js'
 import { jobRequest, type EnqueuedJob, type JobClass, type JobQueueAdapter, type JobRegistry } from '../jobs/index.js'
-
-/** Largest delay SQS takes (DelaySeconds). */
-const MAX_DELAY_SECONDS = 900
 
 /** Names the form may send: registered, allowed by the registry's own allowlist, and in `allowlist` when one is set. */
 export function enqueueableJobs(registry: JobRegistry, allowlist: ReadonlySet<string> | undefined): string[] {
