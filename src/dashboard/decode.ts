@@ -2,8 +2,7 @@
 // body is not a job, with the periodic task, the failure note and the attributes. Read, never run or evaluated.
 import type { Message } from '@aws-sdk/client-sqs'
 import { parseEnvelope, type JobEnvelope } from '../jobs/index.js'
-import { SCHEDULED_ATTRIBUTES } from '../sqs/index.js'
-import { FAILURE_ATTRIBUTE } from './sqs/move.js'
+import { FAILURE_ATTRIBUTE, SCHEDULED_ATTRIBUTES } from '../sqs/index.js'
 
 /** One message attribute as text. */
 export interface ShownAttribute {

@@ -1,6 +1,6 @@
 // Moving messages from a dead-letter queue back to a queue: SQS's own StartMessageMoveTask where the endpoint has
 // it, else a receive / send / delete loop that deletes a message only after its copy was stored.
-// SQS-layer work (the dead-letter move and the attribute copy): moves to the shared SQS core (src/sqs) once that exists.
+// The attribute copy and the failure note are the shared SQS layer's (src/sqs), as every consumer's dead-letter move.
 import {
   DeleteMessageBatchCommand,
   ListMessageMoveTasksCommand,
@@ -8,17 +8,11 @@ import {
   SendMessageBatchCommand,
   StartMessageMoveTaskCommand,
   type Message,
-  type MessageAttributeValue,
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
+import { copyAttributes, FAILURE_ATTRIBUTE } from '../../sqs/index.js'
 import { release } from './peek.js'
-
-/**
- * Attribute the poller adds to the messages it moves to a dead-letter queue: why the job failed
- * (src/poller/resend.ts). Shown by the dashboard, dropped when a message goes back.
- */
-export const FAILURE_ATTRIBUTE = 'fastify_aws_failure'
 
 /** How messages move. */
 export interface MoveOptions {
@@ -57,15 +51,8 @@ export interface MoveCounts {
  * twice within five minutes (a delete that failed after the send) stores it once.
  */
 export function redriveEntry(m: Message, toFifo: boolean, id: string): SendMessageBatchRequestEntry {
-  const attributes: Record<string, MessageAttributeValue> = {}
-  for (const [name, v] of Object.entries(m.MessageAttributes ?? {})) {
-    if (name === FAILURE_ATTRIBUTE) continue
-    attributes[name] = {
-      DataType: v.DataType,
-      ...(v.StringValue !== undefined ? { StringValue: v.StringValue } : {}),
-      ...(v.BinaryValue !== undefined ? { BinaryValue: v.BinaryValue } : {}),
-    }
-  }
+  // The shared copy (String/Number/Binary with a value), without the failure note the consumer added.
+  const { [FAILURE_ATTRIBUTE]: _failure, ...attributes } = copyAttributes(m.MessageAttributes)
   return {
     Id: id,
     MessageBody: m.Body ?? '',

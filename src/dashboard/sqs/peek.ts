@@ -1,6 +1,5 @@
 // Looking at messages without consuming them: receive with a short visibility timeout, then hand them straight back
 // (ChangeMessageVisibility 0). A message is hidden for at most `holdSeconds` even if this process dies mid-way.
-// SQS-layer work: moves to the shared SQS core (src/sqs) once that exists.
 import {
   ChangeMessageVisibilityBatchCommand,
   ReceiveMessageCommand,

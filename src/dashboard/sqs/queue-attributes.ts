@@ -1,5 +1,6 @@
 // What SQS says about one queue: its counts, FIFO or not, and where its redrive policy sends dead letters.
-// SQS-layer work: moves to the shared SQS core (src/sqs) with the poller's readQueueInfo once that exists.
+// Beside the SQS layer's readQueueInfo (what a consumer needs at start-up: visibility timeout, dead-letter URL), this
+// reads every attribute in one call for display: the counts, the ARN, FIFO, and a redrive policy that may be broken.
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs'
 
 /** Approximate message counts, as GetQueueAttributes reports them. */
