@@ -261,6 +261,12 @@ export const DashboardRequestError = createError<'FASTIFY_AWS_DASHBOARD_REQUEST'
   '%s',
   400,
 )
+/** Basic auth was asked for and the user name or password given does not match the dashboard's. */
+export const DashboardUnauthorizedError = createError<'FASTIFY_AWS_DASHBOARD_UNAUTHORIZED', 401, []>(
+  'FASTIFY_AWS_DASHBOARD_UNAUTHORIZED',
+  'Wrong user name or password for the jobs dashboard.',
+  401,
+)
 /** An action was refused: read-only mode, a job outside the allowlist, a request from outside loopback while unguarded. */
 export const DashboardForbiddenError = createError<'FASTIFY_AWS_DASHBOARD_FORBIDDEN', 403, [string]>(
   'FASTIFY_AWS_DASHBOARD_FORBIDDEN',

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import fastifyBasicAuth from '@fastify/basic-auth'
 import ipaddr from 'ipaddr.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
-import { DashboardConfigError, DashboardForbiddenError, DashboardUnguardedError } from '../errors.js'
+import { DashboardConfigError, DashboardForbiddenError, DashboardUnauthorizedError, DashboardUnguardedError } from '../errors.js'
 
 /**
  * The app's own auth as an onRequest hook: `async (request, reply) => { ... }` or the callback form with `done`
@@ -52,7 +52,7 @@ export async function guardDashboard(root: FastifyInstance, scope: FastifyInstan
       // Both compared in constant time, whatever their lengths (digests), and both always compared.
       validate: async (givenUser: string, givenPassword: string) => {
         const ok = timingSafeEqual(digest(givenUser), user) && timingSafeEqual(digest(givenPassword), password)
-        if (!ok) throw Object.assign(new Error('Wrong user name or password.'), { statusCode: 401 })
+        if (!ok) throw new DashboardUnauthorizedError()
       },
     })
     scope.addHook('onRequest', scope.basicAuth)
