@@ -342,6 +342,21 @@ export const CredentialsEditError = createError<'FASTIFY_AWS_CREDENTIALS_EDIT', 
   '%s',
 )
 
+// ── deploy ────────────────────────────────────────────────────────────────────────────────
+/**
+ * `fastify-aws init` cannot write an app's deployment files: no package.json in the folder, an entry point it cannot
+ * find (give `--entry`), or a file that exists already (give `--force` to overwrite it).
+ */
+export const DeployInitError = createError<'FASTIFY_AWS_DEPLOY_INIT', [string]>('FASTIFY_AWS_DEPLOY_INIT', '%s')
+/**
+ * `fastify-aws bundle` refused to write the source bundle: a required file is missing, the build is missing or older
+ * than the sources, a `node_modules/` or a secret-looking file (`.env`, `.npmrc`) would go in, or `engines.node`
+ * admits none of Elastic Beanstalk's Node.js platform branches. Nothing was written.
+ */
+export const DeployBundleError = createError<'FASTIFY_AWS_DEPLOY_BUNDLE', [string]>('FASTIFY_AWS_DEPLOY_BUNDLE', '%s')
+/** `fastify-aws doctor` cannot read a deployment file it must check (invalid YAML in `.ebextensions`, an unreadable Procfile). */
+export const DeployConfigError = createError<'FASTIFY_AWS_DEPLOY_CONFIG', [string]>('FASTIFY_AWS_DEPLOY_CONFIG', '%s')
+
 // ── cli ───────────────────────────────────────────────────────────────────────────────────
 /** A command-line flag or argument is missing or invalid. */
 export const CliUsageError = createError<'FASTIFY_AWS_CLI_USAGE', [string]>('FASTIFY_AWS_CLI_USAGE', '%s')

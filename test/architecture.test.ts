@@ -12,7 +12,7 @@ const src = join(root, 'src')
 
 /** Core parts by rank: each may import only core parts of a lower rank (so the core has no cycles). */
 const CORE: Readonly<Record<string, number>> = { config: 1, jobs: 1, aws: 2, sqs: 3, queue: 4 }
-const FEATURES = new Set(['worker', 'poller', 'lambda', 'sqsd', 'dev', 'sessions', 'mail', 'record', 'dashboard'])
+const FEATURES = new Set(['worker', 'poller', 'lambda', 'sqsd', 'dev', 'sessions', 'mail', 'record', 'dashboard', 'deploy'])
 /** The one feature that assembles others (the local stack: the daemon, the worker, the app). */
 const ASSEMBLES_FEATURES = new Set(['dev'])
 

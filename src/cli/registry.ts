@@ -16,4 +16,7 @@ export const commands: ReadonlyMap<string, Loader> = new Map<string, Loader>([
   ['migrate', async () => (await import('./commands/migrate.js')).default],
   ['credentials', async () => (await import('./commands/credentials.js')).default],
   ['dashboard', async () => (await import('./commands/dashboard.js')).default],
+  ['init', async () => (await import('./commands/init.js')).default],
+  ['bundle', async () => (await import('./commands/bundle.js')).default],
+  ['doctor', async () => (await import('./commands/doctor.js')).default],
 ])

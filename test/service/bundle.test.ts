@@ -12,7 +12,8 @@ import { loadWorkerSettings, workerConfigSource, workerOptions } from '../../src
 
 const run = promisify(execFile)
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const script = join(repo, 'scripts/bundle.js')
+/** `fastify-aws bundle` in a process of its own, as `npm run bundle` runs it. */
+const script = ['--import', 'tsx', join(repo, 'src/cli/index.ts'), 'bundle']
 
 interface ZipEntry {
   name: string
@@ -94,9 +95,10 @@ const project: Tree = {
   'cron.yaml': 'version: 1\ncron: []\n',
   '.ebextensions': { '01-worker.config': 'option_settings: {}\n' },
   '.platform': { nginx: { 'conf.d': { 'timeouts.conf': 'proxy_read_timeout 900s;\n' } } },
+  // Sources before the build, so the build is not older than them.
+  src: { 'index.ts': 'export {}\n' },
   dist: { service: { 'server.js': big }, 'index.js': 'export {}\n', 'ünïcode.js': '//\n' },
   config: { 'aws.yml': 'region: eu-west-1\n' },
-  src: { 'index.ts': 'export {}\n' },
   test: { 'a.test.ts': '' },
   node_modules: { fastify: { 'index.js': '' } },
   '.git': { HEAD: 'ref: refs/heads/main\n' },
@@ -109,7 +111,7 @@ t.test('the bundle holds what EB needs and nothing else', async (t) => {
   const root = fixture(t, project)
   const outDir = fixture(t, {})
   const out = join(outDir, 'bundle.zip')
-  const { stdout } = await run(process.execPath, [script, '--root', root, '--out', out])
+  const { stdout } = await run(process.execPath, [...script, '--root', root, '--out', out])
   t.match(stdout, /bundle: wrote .*bundle\.zip \(\d+ files, \d+ bytes\)/)
 
   const entries = readZip(readFileSync(out))
@@ -153,7 +155,7 @@ t.test('unzip agrees (when installed)', { skip: unzip === undefined ? 'unzip is 
   if (unzip === undefined) return
   const root = fixture(t, project)
   const out = join(fixture(t, {}), 'b.zip')
-  await run(process.execPath, [script, '--root', root, '--out', out])
+  await run(process.execPath, [...script, '--root', root, '--out', out])
   const { stdout } = await run(unzip, ['-t', out])
   t.match(stdout, /No errors detected/)
   const dest = fixture(t, {})
@@ -166,7 +168,7 @@ t.test('without optional parts: no cron.yaml, no config/, no .platform/', async 
   const { 'cron.yaml': _c, config: _g, '.platform': _p, ...rest } = project
   const root = fixture(t, rest)
   const out = join(fixture(t, {}), 'b.zip')
-  await run(process.execPath, [script, '--root', root, '--out', out])
+  await run(process.execPath, [...script, '--root', root, '--out', out])
   const names = readZip(readFileSync(out)).map((e) => e.name)
   t.notOk(names.some((n) => n.startsWith('config') || n.startsWith('.platform') || n === 'cron.yaml'))
   t.ok(names.includes('dist/service/server.js'))
@@ -181,7 +183,7 @@ t.test("this repository's manifest: required peers become dependencies, the lock
     'package-lock.json': readFileSync(join(repo, 'package-lock.json'), 'utf8'),
   })
   const out = join(fixture(t, {}), 'b.zip')
-  const { stdout } = await run(process.execPath, [script, '--root', root, '--out', out])
+  const { stdout } = await run(process.execPath, [...script, '--root', root, '--out', out])
   t.match(stdout, /fastify from peer to dependency/)
   const entries = readZip(readFileSync(out))
   const json = (name: string) => JSON.parse(entries.find((e) => e.name === name)!.data.toString('utf8'))
@@ -211,7 +213,7 @@ t.test("this repository's manifest: required peers become dependencies, the lock
 
 t.test('missing pieces are clear errors, and nothing is written', async (t) => {
   const cases: [string, Tree, RegExp][] = [
-    ['no dist', (({ dist: _d, ...r }) => r)(project), /dist\/ is missing .*run "npm run build" first/],
+    ['no dist', (({ dist: _d, ...r }) => r)(project), /the Procfile starts dist\/service\/server\.js, which does not exist: run "npm run build" first/],
     ['no Procfile', (({ Procfile: _p, ...r }) => r)(project), /Procfile is missing/],
     ['no lock file', (({ 'package-lock.json': _l, ...r }) => r)(project), /package-lock\.json is missing/],
     ['no .ebextensions', (({ '.ebextensions': _e, ...r }) => r)(project), /\.ebextensions\/ is missing/],
@@ -220,7 +222,7 @@ t.test('missing pieces are clear errors, and nothing is written', async (t) => {
   for (const [name, tree, re] of cases) {
     const root = fixture(t, tree)
     const out = join(fixture(t, {}), 'b.zip')
-    const err = (await run(process.execPath, [script, '--root', root, '--out', out]).catch((e: unknown) => e)) as {
+    const err = (await run(process.execPath, [...script, '--root', root, '--out', out]).catch((e: unknown) => e)) as {
       code: number
       stderr: string
     }
@@ -228,9 +230,9 @@ t.test('missing pieces are clear errors, and nothing is written', async (t) => {
     t.match(err.stderr, re, name)
     t.notOk(existsSync(out), `${name}: no zip`)
   }
-  const bad = (await run(process.execPath, [script, '--outt', 'x']).catch((e: unknown) => e)) as { code: number; stderr: string }
-  t.equal(bad.code, 1)
-  t.match(bad.stderr, /unknown or incomplete argument "--outt"/)
+  const bad = (await run(process.execPath, [...script, '--outt', 'x']).catch((e: unknown) => e)) as { code: number; stderr: string }
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, /Unknown flag --outt\. Did you mean --out\?/)
 })
 
 t.test('the repository itself: the files the bundle needs are there', async (t) => {
