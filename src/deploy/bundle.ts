@@ -5,6 +5,7 @@
 // node_modules/ or a secret-looking file inside what goes in, an engines.node no EB platform branch meets.
 import { execFileSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import semver from 'semver'
@@ -83,6 +84,13 @@ export async function bundleApp(options: BundleOptions): Promise<BundleResult> {
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 
   const out = options.out ?? join(root, `${(pkg.name ?? 'app').replace(/^@/, '').replace(/\//g, '-')}-bundle.zip`)
+  // The output first: a path that cannot be written is refused before a single file is read.
+  const file = createWriteStream(out)
+  try {
+    await once(file, 'open')
+  } catch (err) {
+    throw new DeployBundleError(`cannot write ${out}: ${(err as Error).message}. Give another path with --out.`)
+  }
   const zip = new ZipFile()
   for (const e of entries) {
     const st = statSync(e.abs)
@@ -94,7 +102,7 @@ export async function bundleApp(options: BundleOptions): Promise<BundleResult> {
   let bytes = 0
   try {
     await new Promise<void>((resolve, reject) => {
-      const file = createWriteStream(out)
+      zip.on('error', reject)
       zip.outputStream.on('data', (chunk: Buffer) => (bytes += chunk.length))
       zip.outputStream.on('error', reject)
       file.on('error', reject)
@@ -102,6 +110,7 @@ export async function bundleApp(options: BundleOptions): Promise<BundleResult> {
       zip.outputStream.pipe(file)
     })
   } catch (err) {
+    file.destroy()
     rmSync(out, { force: true })
     throw new DeployBundleError(`cannot write ${out}: ${(err as Error).message}. Give another path with --out.`)
   }

@@ -136,6 +136,7 @@ t.test('doctor: a fresh init passes; each broken setting is one finding with its
       writeFileSync(join(r, 'cron.yaml'), 'version: 1\ncron:\n  - name: CleanupJob\n    url: /\n    schedule: "0 3 * * *"\n')
       setOption(r, 'AWS_PROCESS_BEANSTALK_WORKER_JOB_CLASS_ALLOWLIST', 'OtherJob')
     }, /x .*job "CleanupJob" is registered but not in job_class_allowlist/],
+    ['list form, later file wins', (r) => writeFileSync(join(r, '.ebextensions/02-more.config'), 'option_settings:\n  - namespace: aws:elasticbeanstalk:sqsd\n    option_name: MaxRetries\n    value: 0\n  - { option_name: no-namespace }\n'), /x \.ebextensions MaxRetries: 0 is outside EB's range 1-100/],
     ['invalid YAML', (r) => writeFileSync(join(r, '.ebextensions/02-bad.config'), 'option_settings: [\n'), /x \.ebextensions\/02-bad\.config is not valid YAML/],
   ]
   for (const [name, breakIt, expected] of cases) {
@@ -204,4 +205,46 @@ t.test('bundle refuses a stale build, node_modules, secrets and an engines.node 
   const good = ready({ engines: { node: '>=22' } })
   const r = await cli(['bundle'], good)
   t.match(r, { code: 0, out: /fastify-aws bundle: wrote acme-shop-bundle\.zip \(\d+ files, \d+ bytes\)/ })
+})
+
+t.test('doctor says what it skips: no credentials, a queue config it cannot read; init finds the port in the entry', async (t) => {
+  const root = app(t)
+  await cli(['init'], root)
+  const noCredentials = await runDoctor({
+    root,
+    env: { AWS_ACTIVE_JOB_SQS_DEFAULT_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs' },
+    aws: { region: 'eu-west-1', credentials: () => Promise.reject(new Error('no credentials')) },
+  })
+  t.match(formatFindings(noCredentials), /- no AWS credentials here: 1 configured queue\(s\) not checked\. Fix: run where credentials are available/)
+  mkdirSync(join(root, 'config'))
+  writeFileSync(join(root, 'config/aws_active_job_sqs.yml'), 'queues: [\n')
+  t.match(formatFindings(await runDoctor({ root, env: {} })), /x .*aws_active_job_sqs\.yml/)
+
+  const entryPort = app(t, { scripts: { start: 'node dist/server.js' } })
+  writeFileSync(join(entryPort, 'dist/server.js'), "await app.listen({ port: Number(process.env.PORT ?? 3001) })\n")
+  t.match((await cli(['init'], entryPort)).out, /on port 3001/)
+  const byMain = app(t, { scripts: {}, main: './dist/server.js' })
+  t.match((await cli(['init'], byMain)).out, /starts with node dist\/server\.js on port 8080/)
+})
+
+t.test("bundle in process: required peers become dependencies with a lock derived from the app's; an out path that cannot be written is refused", async (t) => {
+  const repoPkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; peerDependencies: Record<string, string> }
+  const make = (lock: string) => {
+    const root = app(t, {
+      name: 'peer-app',
+      peerDependencies: { fastify: repoPkg.peerDependencies.fastify, fauxqs: '*' },
+      peerDependenciesMeta: { fauxqs: { optional: true } },
+      devDependencies: { fastify: repoPkg.devDependencies.fastify },
+      scripts: { start: 'node dist/server.js', prepare: 'tsc', postinstall: 'tsc' },
+    })
+    mkdirSync(join(root, '.ebextensions'))
+    writeFileSync(join(root, '.ebextensions/01-worker.config'), 'option_settings: {}\n')
+    writeFileSync(join(root, 'Procfile'), 'web: node dist/server.js\n')
+    writeFileSync(join(root, 'package-lock.json'), lock)
+    return root
+  }
+  const good = make(readFileSync(join(repo, 'package-lock.json'), 'utf8'))
+  const r = await cli(['bundle', '--out', 'out.zip'], good)
+  t.match(r, { code: 0, out: /wrote out\.zip \(\d+ files, \d+ bytes; fastify from peer to dependency\)/ }, r.err)
+  t.match(await cli(['bundle', '--out', join(good, 'no-such-dir', 'x.zip')], good), { code: 1, err: /cannot write .*x\.zip: .*Give another path with --out/ })
 })
