@@ -5,7 +5,12 @@
 export interface StopListener {
   /** Resolves with the first SIGINT or SIGTERM. */
   stopped: Promise<NodeJS.Signals>
-  /** Removes the handlers (after the clean stop, or when start-up failed). */
+  /**
+   * Removes the handlers (after the clean stop, or when start-up failed). Within
+   * {@link REPEATED_SIGNAL_WINDOW_MS} of the first signal a repeat of it is still ignored until the window ends:
+   * `npm run` relays the key press late when it is busy, and a relayed copy arriving after a fast clean stop
+   * would otherwise kill the process with the signal (npm then dies of it too, instead of exiting 0).
+   */
   dispose(): void
 }
 
@@ -38,10 +43,19 @@ export function listenForStop(
     }
   }
   for (const s of signals) proc.on(s, handler)
+  const remove = (listener: (signal: NodeJS.Signals) => void): void => {
+    for (const s of signals) proc.off(s, listener)
+  }
   return {
     stopped,
     dispose: () => {
-      for (const s of signals) proc.off(s, handler)
+      remove(handler)
+      const windowLeft = firstAt === undefined ? 0 : firstAt + REPEATED_SIGNAL_WINDOW_MS - now()
+      if (windowLeft <= 0) return
+      const ignoreRepeat = (): void => {}
+      for (const s of signals) proc.on(s, ignoreRepeat)
+      // Signal handlers do not keep the process alive, and neither does this timer: an exiting process exits.
+      setTimeout(() => remove(ignoreRepeat), windowLeft).unref()
     },
   }
 }

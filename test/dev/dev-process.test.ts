@@ -145,7 +145,9 @@ t.test('npm run dev: Ctrl-C at a terminal (SIGINT to the whole process group) en
   await waitFor('the state file', () => existsSync(stateFile) || npm.exitCode !== null, 60_000)
   t.equal(npm.exitCode, null, `npm run dev is running (output: ${out.slice(-500)})`)
   process.kill(-npm.pid!, 'SIGINT')
-  t.same(await exited, { code: 0, signal: null }, 'npm itself exits 0, not 130 (its shell would die of the SIGINT without exec)')
+  // npm relays the Ctrl-C to dev as well, late when it is busy: a copy after dev's clean stop must not kill it.
+  const result = await exited
+  t.same(result, { code: 0, signal: null }, `npm itself exits 0, not 130 or by the signal (output: ${result.code === 0 ? 'not shown' : out.slice(-1500)})`)
   t.match(out, /"signal":"SIGINT","msg":"dev stopping"/)
   t.notOk(existsSync(stateFile), 'dev stopped cleanly (the state file is removed) before npm returned')
 })
