@@ -6,10 +6,10 @@ import fastifyCookie from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { Agent, request } from 'undici'
-import type { DynamoDbSessionPluginOptions } from '../src/sessions/index.js'
+import type { FastifyAwsSessionsOptions } from '../src/sessions/index.js'
 import { built } from './built.js'
 
-const { createSessionTable, dynamoDbSessions } = await built<typeof import('../src/sessions/index.js')>('sessions/index.js')
+const { createSessionTable, fastifyAwsSessions } = await built<typeof import('../src/sessions/index.js')>('sessions/index.js')
 import { startDynalite, testAws } from '../test/helpers/emulators.js'
 
 declare module 'fastify' {
@@ -57,9 +57,9 @@ async function memoryApp(): Promise<FastifyInstance> {
   return app
 }
 
-async function dynamoApp(client: DynamoDBClient, options: Partial<DynamoDbSessionPluginOptions>): Promise<FastifyInstance> {
+async function dynamoApp(client: DynamoDBClient, options: Partial<FastifyAwsSessionsOptions>): Promise<FastifyInstance> {
   const app = Fastify()
-  await app.register(dynamoDbSessions, { secret: SECRET, dynamo_db_client: client, configLoad: { env: {}, cwd: '/nonexistent' }, ...options })
+  await app.register(fastifyAwsSessions, { secret: SECRET, dynamo_db_client: client, configLoad: { env: {}, cwd: '/nonexistent' }, ...options })
   routes(app)
   return app
 }

@@ -19,7 +19,7 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import { built } from './built.js'
 
 const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
-const { workerTier } = await built<typeof import('../src/worker/index.js')>('worker/index.js')
+const { fastifyAwsWorker } = await built<typeof import('../src/worker/index.js')>('worker/index.js')
 const { jobsDashboard } = await built<typeof import('../src/dashboard/index.js')>('dashboard/index.js')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
@@ -78,7 +78,7 @@ async function serve(kind: Kind, logging: Logging): Promise<void> {
     })
   } else {
     const registry = new JobRegistry().register(NoopJob)
-    await app.register(workerTier, { enabled: true, registry, threads: 1024, cwd, env: {}, dockerHosts: false })
+    await app.register(fastifyAwsWorker, { enabled: true, registry, threads: 1024, cwd, env: {}, dockerHosts: false })
     if (kind === 'dashboard') {
       // As `npm run dev` mounts it: the ring buffer on (500 runs). Nobody looks, so its SQS client is never called.
       const sqs = new SQSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })

@@ -1,5 +1,5 @@
 import Fastify from 'fastify'
-import { dynamoDbSessions } from 'fastify-aws/sessions'
+import { fastifyAwsSessions } from 'fastify-aws/sessions'
 
 declare module 'fastify' {
   interface Session {
@@ -11,7 +11,7 @@ const app = Fastify({ logger: true })
 // Secret from AWS_DYNAMO_DB_SESSION_SECRET_KEY (32+ characters), table from AWS_DYNAMO_DB_SESSION_TABLE_NAME
 // (default "sessions", made by `fastify-aws sessions create-table`); DynamoDB region, endpoint and
 // credentials from config/aws.yml or the SDK's chain (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, instance role).
-await app.register(dynamoDbSessions)
+await app.register(fastifyAwsSessions)
 
 app.post<{ Body: { user: string } }>('/login', async (request) => {
   await request.session.regenerate() // a new session id on login

@@ -3,7 +3,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { DevAppContext } from 'fastify-aws/dev'
 import { defaultRegistry, type JobRegistry } from 'fastify-aws/jobs'
-import { isSqsdRequest, workerTier, type WorkerTierOptions } from 'fastify-aws/worker'
+import { isSqsdRequest, fastifyAwsWorker, type FastifyAwsWorkerOptions } from 'fastify-aws/worker'
 import { registerServiceJobs } from './jobs.js'
 
 /** Options of {@link buildServiceApp}. */
@@ -13,7 +13,7 @@ export interface ServiceAppOptions {
   /** Registry for the jobs (default: the process-wide one). */
   registry?: JobRegistry
   /** Worker tier options (ENV/YAML fill the rest). */
-  worker?: WorkerTierOptions
+  worker?: FastifyAwsWorkerOptions
 }
 
 /** Builds (does not start) the reference service. */
@@ -33,7 +33,7 @@ export async function buildServiceApp(options: ServiceAppOptions = {}): Promise<
 
   // EB's health check (and a human with curl) gets a 200 here; sqsd POSTs are routed to the worker by User-Agent.
   app.get('/', async () => ({ service: 'fastify-aws', worker: app.workerTier !== undefined }))
-  await app.register(workerTier, { registry, ...options.worker })
+  await app.register(fastifyAwsWorker, { registry, ...options.worker })
   return app
 }
 

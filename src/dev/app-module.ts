@@ -24,7 +24,7 @@ export async function loadAppModule(file: string, cwd: string): Promise<DevAppFa
   if (typeof factory !== 'function') {
     throw new DevConfigError(
       `--app ${file}: export a function "buildApp" (or a default export) taking { registry, worker } and returning ` +
-        'your Fastify app, not listening; register workerTier with those worker options and your jobs in that registry.',
+        'your Fastify app, not listening; register fastifyAwsWorker with those worker options and your jobs in that registry.',
     )
   }
   return factory as DevAppFactory

@@ -191,10 +191,10 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       throw err
     }
     const appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-    // An app that calls useSqsQueue() (or registers sqsQueuePlugin) while it is built made its own queue, configured
+    // An app that calls useSqsQueue() (or registers fastifyAwsQueue) while it is built made its own queue, configured
     // for production: dev's queue wins, so performLater reaches the worker queue the daemon reads.
     if (getQueueAdapter() !== jobQueue) {
-      log.info("the app set its own queue for performLater (useSqsQueue / sqsQueuePlugin); dev's worker queue takes its place")
+      log.info("the app set its own queue for performLater (useSqsQueue / fastifyAwsQueue); dev's worker queue takes its place")
       setQueueAdapter(jobQueue)
     }
     const dashboardUrl = app.hasDecorator('jobsDashboard') ? `${appUrl}${app.jobsDashboard.prefix}/` : undefined

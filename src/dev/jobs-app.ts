@@ -2,7 +2,7 @@
 // project), a bare app with the worker tier runs them, as the EB worker environment would.
 import Fastify from 'fastify'
 import { loadJobsModule } from '../jobs/index.js'
-import { workerTier } from '../worker/index.js'
+import { fastifyAwsWorker } from '../worker/index.js'
 import type { DevAppFactory } from './app-module.js'
 
 /** An app factory that registers the jobs of `spec` (relative to `cwd`) and serves them with the worker tier. */
@@ -14,7 +14,7 @@ export function jobsOnlyApp(spec: string, cwd: string): DevAppFactory {
     if (loaded !== registry) for (const name of loaded.names()) registry.register(loaded.get(name)!)
     const app = Fastify({ logger })
     app.get('/', async () => ({ jobs: registry.names() }))
-    await app.register(workerTier, { ...worker, registry })
+    await app.register(fastifyAwsWorker, { ...worker, registry })
     return app
   }
 }

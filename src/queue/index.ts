@@ -4,7 +4,7 @@
  * @module
  */
 export { useSqsQueue } from './use.js'
-export { sqsQueuePlugin, type SqsQueuePluginOptions } from './plugin.js'
+export { fastifyAwsQueue, sqsQueuePlugin, type FastifyAwsQueueOptions, type SqsQueuePluginOptions } from './plugin.js'
 export { SqsQueue, type SqsQueueOptions, type EnqueueResult, type AsyncErrorHandler } from './sqs-queue.js'
 export {
   loadQueueConfig,

@@ -3,7 +3,7 @@
  * defaults, and the table and garbage-collection operations behind `fastify-aws sessions`.
  * @module
  */
-export { dynamoDbSessions, type DynamoDbSessionPluginOptions } from './plugin.js'
+export { fastifyAwsSessions, dynamoDbSessions, type FastifyAwsSessionsOptions, type DynamoDbSessionPluginOptions } from './plugin.js'
 export { checkSecret, type SessionSigner } from './secret.js'
 export { DynamoDbSessionStore, SESSION_CLIENT_TIMEOUTS, type LoadResult, type SaveOutcome } from './store.js'
 export {

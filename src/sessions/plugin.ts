@@ -7,9 +7,10 @@ import { kCurrentLoad, kLoadedSession, loadedSessionOf } from './loaded-session.
 import type { SessionConfigLoad, SessionSettings } from './options.js'
 import { checkSecret, type SessionSigner } from './secret.js'
 import { DynamoDbSessionStore } from './store.js'
+import { DYNAMODB_SESSIONS_RENAMED, warnFirst } from '../deprecations.js'
 
-/** Options of {@link dynamoDbSessions}: the store's options (snake_case, also from ENV/YAML) plus these. */
-export interface DynamoDbSessionPluginOptions extends SessionSettings {
+/** Options of {@link fastifyAwsSessions}: the store's options (snake_case, also from ENV/YAML) plus these. */
+export interface FastifyAwsSessionsOptions extends SessionSettings {
   /**
    * Cookie signing secret(s), each at least 32 characters (the first signs, all verify, for rotation), or a
    * signer. Overrides `secret_key` (`AWS_DYNAMO_DB_SESSION_SECRET_KEY`).
@@ -35,6 +36,9 @@ export interface DynamoDbSessionPluginOptions extends SessionSettings {
   configLoad?: SessionConfigLoad
 }
 
+/** @deprecated Renamed {@link FastifyAwsSessionsOptions}. */
+export type DynamoDbSessionPluginOptions = FastifyAwsSessionsOptions
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The DynamoDB session store registered by fastify-aws-sessions. */
@@ -42,7 +46,7 @@ declare module 'fastify' {
   }
 }
 
-const plugin: FastifyPluginAsync<DynamoDbSessionPluginOptions> = async (fastify, options) => {
+const plugin: FastifyPluginAsync<FastifyAwsSessionsOptions> = async (fastify, options) => {
   const {
     secret,
     store: givenStore,
@@ -180,7 +184,10 @@ function isLoopbackHost(hostname: string): boolean {
  * cookies `httpOnly`, `sameSite: 'lax'`, `secure: 'auto'`. A signing secret of at least 32 characters is required.
  *
  * @example
- * await app.register(dynamoDbSessions, { secret: process.env.SESSION_SECRET, max_stale: 3600 })
+ * await app.register(fastifyAwsSessions, { secret: process.env.SESSION_SECRET, max_stale: 3600 })
  * app.post('/login', async (req) => { req.session.set('userId', 42); return 'ok' })
  */
-export const dynamoDbSessions = fp(plugin, { name: 'fastify-aws-sessions', fastify: '5.x' })
+export const fastifyAwsSessions = fp(plugin, { name: 'fastify-aws-sessions', fastify: '5.x' })
+
+/** @deprecated Renamed {@link fastifyAwsSessions} (same options); warns once (FASTIFY_AWS_DEP003). */
+export const dynamoDbSessions = fp(warnFirst(plugin, DYNAMODB_SESSIONS_RENAMED), { name: 'fastify-aws-sessions', fastify: '5.x' })

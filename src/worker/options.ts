@@ -41,8 +41,8 @@ export function loadWorkerSettings(code: WorkerSettings = {}, load: Omit<LoadCon
   return loadConfig(workerConfigSource, workerOptions, { ...load, code }).values
 }
 
-/** Options of `workerTier`; each overrides its ENV/YAML counterpart (see the README's table). */
-export interface WorkerTierOptions {
+/** Options of `fastifyAwsWorker`; each overrides its ENV/YAML counterpart (see the README's table). */
+export interface FastifyAwsWorkerOptions {
   /** Serve sqsd requests (else `AWS_PROCESS_BEANSTALK_WORKER_REQUESTS`, default off). */
   enabled?: boolean
   /** Answer 200 when a job is accepted rather than when it finishes (`..._JOBS_ASYNC`). */
@@ -78,8 +78,11 @@ export interface WorkerTierOptions {
   now?: () => number
 }
 
+/** @deprecated Renamed {@link FastifyAwsWorkerOptions}. */
+export type WorkerTierOptions = FastifyAwsWorkerOptions
+
 /** The plugin options that are settings, under their settings keys (the code layer of the precedence rule). */
-export function settingsFromOptions(opts: WorkerTierOptions): WorkerSettings {
+export function settingsFromOptions(opts: FastifyAwsWorkerOptions): WorkerSettings {
   const code: WorkerSettings = {}
   if (opts.enabled !== undefined) code.requests = opts.enabled
   if (opts.async !== undefined) code.jobs_async = opts.async

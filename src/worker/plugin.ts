@@ -10,11 +10,12 @@ import { readWorkerCron } from './cron.js'
 import { sqsdHandler } from './dispatch.js'
 import { sqsdGuard } from './guard.js'
 import { jobLoggerFor } from './job-logger.js'
-import { loadWorkerSettings, settingsFromOptions, type WorkerTierOptions } from './options.js'
+import { loadWorkerSettings, settingsFromOptions, type FastifyAwsWorkerOptions } from './options.js'
 import { RunAnswers } from './responses.js'
 import { registerSqsdRoute } from './route.js'
 import { WorkerRequeue } from './requeue.js'
 import { WorkerShutdown } from './shutdown.js'
+import { WORKER_TIER_RENAMED, warnFirst } from '../deprecations.js'
 
 /** What the worker exposes on `fastify.workerTier`. */
 export interface WorkerTierState {
@@ -35,7 +36,7 @@ declare module 'fastify' {
   }
 }
 
-const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
+const worker: FastifyPluginAsync<FastifyAwsWorkerOptions> = async (fastify, opts) => {
   const cwd = opts.cwd ?? process.cwd()
   const code = settingsFromOptions(opts)
   const settings = loadWorkerSettings(code, { cwd, ...(opts.env ? { env: opts.env } : {}) })
@@ -101,4 +102,7 @@ const worker: FastifyPluginAsync<WorkerTierOptions> = async (fastify, opts) => {
  * Docker host), runs the job named by `job_class` (or the periodic task named by `X-Aws-Sqsd-Taskname`) and answers
  * 200 only when it succeeded. Other requests reach the app's routes untouched. Off unless enabled.
  */
-export const workerTier = fp(worker, { name: 'fastify-aws-worker', fastify: '5.x' })
+export const fastifyAwsWorker = fp(worker, { name: 'fastify-aws-worker', fastify: '5.x' })
+
+/** @deprecated Renamed {@link fastifyAwsWorker} (same options and decorator); warns once (FASTIFY_AWS_DEP001). */
+export const workerTier = fp(warnFirst(worker, WORKER_TIER_RENAMED), { name: 'fastify-aws-worker', fastify: '5.x' })

@@ -12,7 +12,7 @@ import { startDevStack } from '../../src/dev/dev-stack.js'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import { Job } from '../../src/jobs/index.js'
 import { useSqsQueue } from '../../src/queue/index.js'
-import { workerTier } from '../../src/worker/index.js'
+import { fastifyAwsWorker } from '../../src/worker/index.js'
 import { buildServiceApp } from '../../service/app.js'
 import { memoryLogger, sqsClient, startCaptureApp, waitFor } from '../sqsd/helpers.js'
 
@@ -172,7 +172,7 @@ t.test("an app that calls useSqsQueue() while it is built still enqueues to dev'
         await FromRouteJob.performLater('from-a-route')
         return { ok: true }
       })
-      await app.register(workerTier, { ...worker, registry })
+      await app.register(fastifyAwsWorker, { ...worker, registry })
       return app
     },
     port: 0,
@@ -204,7 +204,7 @@ t.test("dev gives the worker its queue: a failed job with a retry policy is enqu
     buildApp: async ({ registry, worker }) => {
       registry.register(FlakyJob)
       const app = Fastify({ loggerInstance: appLogger as FastifyBaseLogger })
-      await app.register(workerTier, { ...worker, registry })
+      await app.register(fastifyAwsWorker, { ...worker, registry })
       return app
     },
     port: 0,

@@ -160,9 +160,9 @@ t.test('enqueueAll: groups by queue, batches of 10, retries retryable entries, r
 
 t.test('the Fastify plugin decorates jobQueue, sets the adapter, flushes and unsets it on close, leaves a given client open', async (t) => {
   const Fastify = (await import('fastify')).default
-  const { sqsQueuePlugin } = await import('../../src/queue/index.js')
+  const { fastifyAwsQueue } = await import('../../src/queue/index.js')
   const app = Fastify()
-  await app.register(sqsQueuePlugin, { client: sqs.client, async: true, load: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl } } } })
+  await app.register(fastifyAwsQueue, { client: sqs.client, async: true, load: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl } } } })
   t.equal(getQueueAdapter(), app.jobQueue)
   const before = (await sqs.count(defaultUrl)).visible
   await GreetJob.performLater('from a route')

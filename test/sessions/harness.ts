@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { request } from 'undici'
-import { createSessionTable, dynamoDbSessions, type DynamoDbSessionPluginOptions } from '../../src/sessions/index.js'
+import { createSessionTable, fastifyAwsSessions, type FastifyAwsSessionsOptions } from '../../src/sessions/index.js'
 import { testAws } from '../helpers/emulators.js'
 
 declare module 'fastify' {
@@ -52,7 +52,7 @@ export type LogLines = Array<Record<string, unknown>>
  * `POST /login {user}`, `POST /login-regenerate {user}` (new id first), `GET /me`, `POST /logout`, `POST /count` (adds 1 after `?wait=ms`, or once `gate()` resolves with `?gate=1`), `POST /big?kb=`, `POST /bigint`.
  */
 export async function startApp(
-  options: DynamoDbSessionPluginOptions,
+  options: FastifyAwsSessionsOptions,
   gate?: () => Promise<void>,
 ): Promise<{ app: FastifyInstance; url: string; logs: LogLines }> {
   const logs: LogLines = []
@@ -63,7 +63,7 @@ export async function startApp(
     },
   })
   const app = Fastify({ logger: { level: 'warn', stream } })
-  await app.register(dynamoDbSessions, { secret: SECRET, configLoad: { env: {}, cwd: '/nonexistent' }, ...options })
+  await app.register(fastifyAwsSessions, { secret: SECRET, configLoad: { env: {}, cwd: '/nonexistent' }, ...options })
   app.post<{ Body: { user: string } }>('/login', async (req) => {
     req.session.set('user', req.body.user)
     return { ok: true }

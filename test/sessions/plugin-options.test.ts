@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { Writable } from 'node:stream'
-import { DynamoDbSessionStore, dynamoDbSessions, type DynamoDbSessionPluginOptions } from '../../src/sessions/index.js'
+import { DynamoDbSessionStore, fastifyAwsSessions, type FastifyAwsSessionsOptions } from '../../src/sessions/index.js'
 import { testAws } from '../helpers/emulators.js'
 import { SECRET } from './harness.js'
 
@@ -12,9 +12,9 @@ const noConfig = { env: {}, cwd: '/nonexistent' }
 const client = new DynamoDBClient({ ...testAws, endpoint: 'http://127.0.0.1:9' })
 t.teardown(() => client.destroy())
 
-async function register(options: DynamoDbSessionPluginOptions) {
+async function register(options: FastifyAwsSessionsOptions) {
   const app = Fastify()
-  await app.register(dynamoDbSessions, { configLoad: noConfig, dynamo_db_client: client, ...options })
+  await app.register(fastifyAwsSessions, { configLoad: noConfig, dynamo_db_client: client, ...options })
   await app.ready()
   return app
 }
@@ -30,7 +30,7 @@ t.test('the secret is required and at least 32 characters, with a message saying
   await t.rejects(register({ secret: { sign: 1 } as never }), { message: /a signer with sign\(\) and unsign\(\)/ })
 
   const fromEnv = Fastify()
-  await fromEnv.register(dynamoDbSessions, {
+  await fromEnv.register(fastifyAwsSessions, {
     dynamo_db_client: client,
     configLoad: { env: { AWS_DYNAMO_DB_SESSION_SECRET_KEY: SECRET }, cwd: '/nonexistent' },
   })
@@ -59,7 +59,7 @@ t.test('closes only the client it made', async (t) => {
   destroyGiven()
 
   const own = Fastify()
-  await own.register(dynamoDbSessions, {
+  await own.register(fastifyAwsSessions, {
     secret: SECRET,
     configLoad: noConfig,
     client_options: { ...testAws, endpoint: 'http://127.0.0.1:9' },
@@ -85,7 +85,7 @@ t.test('closes only the client it made', async (t) => {
 t.test('works when @fastify/cookie is already registered', async (t) => {
   const app = Fastify()
   await app.register(fastifyCookie)
-  await app.register(dynamoDbSessions, { secret: SECRET, dynamo_db_client: client, configLoad: noConfig })
+  await app.register(fastifyAwsSessions, { secret: SECRET, dynamo_db_client: client, configLoad: noConfig })
   app.get('/', async (req) => ({ hasSession: Boolean(req.session) }))
   const res = await app.inject({ url: '/' })
   t.same(res.json(), { hasSession: true })
@@ -97,7 +97,7 @@ t.test('warns once when session cookies go out over plain http to a public host'
   const app = Fastify({
     logger: { level: 'warn', stream: new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }) },
   })
-  await app.register(dynamoDbSessions, { secret: SECRET, dynamo_db_client: client, configLoad: noConfig })
+  await app.register(fastifyAwsSessions, { secret: SECRET, dynamo_db_client: client, configLoad: noConfig })
   app.get('/', async () => 'ok')
   await app.inject({ url: '/', headers: { host: 'localhost:3000' } })
   t.equal(lines.length, 0, 'not for localhost')

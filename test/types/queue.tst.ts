@@ -2,7 +2,7 @@
 import Fastify from 'fastify'
 import { describe, expect, test } from 'tstyche'
 import { Job, type EnqueuedJob } from 'fastify-aws/jobs'
-import { sqsQueuePlugin, SqsQueue, useSqsQueue, type EnqueueResult } from 'fastify-aws/queue'
+import { fastifyAwsQueue, sqsQueuePlugin, SqsQueue, useSqsQueue, type EnqueueResult, type FastifyAwsQueueOptions, type SqsQueuePluginOptions } from 'fastify-aws/queue'
 
 class HelloJob extends Job {
   static override readonly jobName = 'HelloJob'
@@ -27,7 +27,13 @@ describe('enqueue', () => {
 
   test('the plugin decorates the instance', () => {
     const app = Fastify()
-    expect(app.register(sqsQueuePlugin, { async: true })).type.not.toRaiseError()
+    expect(app.register(fastifyAwsQueue, { async: true })).type.not.toRaiseError()
+    expect(app.register(fastifyAwsQueue, { async: 'yes' })).type.toRaiseError()
     expect(app.jobQueue).type.toBe<SqsQueue>()
+  })
+
+  test('the deprecated names are the same plugin and options', () => {
+    expect(sqsQueuePlugin).type.toBe(fastifyAwsQueue)
+    expect<SqsQueuePluginOptions>().type.toBe<FastifyAwsQueueOptions>()
   })
 })

@@ -1,7 +1,7 @@
 // fastify-aws/sessions: the plugin that wires @fastify/session to the DynamoDB store.
 import Fastify from 'fastify'
 import { describe, expect, test } from 'tstyche'
-import { dynamoDbSessions, DynamoDbSessionStore, type DynamoDbSessionPluginOptions } from 'fastify-aws/sessions'
+import { dynamoDbSessions, DynamoDbSessionStore, fastifyAwsSessions, type DynamoDbSessionPluginOptions, type FastifyAwsSessionsOptions } from 'fastify-aws/sessions'
 
 // What an app declares its sessions hold (@fastify/session's declaration merging).
 declare module 'fastify' {
@@ -12,12 +12,17 @@ declare module 'fastify' {
 
 const app = Fastify()
 
-describe('dynamoDbSessions', () => {
+describe('fastifyAwsSessions', () => {
   test('registers with its options', () => {
-    expect(app.register(dynamoDbSessions, { secret: 'a'.repeat(32), cookie: { secure: true }, saveUninitialized: false })).type.not.toRaiseError()
-    expect(app.register(dynamoDbSessions, { secret: ['new'.repeat(11), 'old'.repeat(11)] })).type.not.toRaiseError()
-    expect(app.register(dynamoDbSessions, { secret: 32 })).type.toRaiseError()
-    expect<DynamoDbSessionPluginOptions>().type.toHaveProperty('store')
+    expect(app.register(fastifyAwsSessions, { secret: 'a'.repeat(32), cookie: { secure: true }, saveUninitialized: false })).type.not.toRaiseError()
+    expect(app.register(fastifyAwsSessions, { secret: ['new'.repeat(11), 'old'.repeat(11)] })).type.not.toRaiseError()
+    expect(app.register(fastifyAwsSessions, { secret: 32 })).type.toRaiseError()
+    expect<FastifyAwsSessionsOptions>().type.toHaveProperty('store')
+  })
+
+  test('the deprecated names are the same plugin and options', () => {
+    expect(dynamoDbSessions).type.toBe(fastifyAwsSessions)
+    expect<DynamoDbSessionPluginOptions>().type.toBe<FastifyAwsSessionsOptions>()
   })
 
   test('decorates the instance with the store, and requests with the session', () => {

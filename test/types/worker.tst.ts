@@ -1,24 +1,29 @@
-// fastify-aws/worker: the workerTier plugin's options, its decorator, and the request test for the LogController.
+// fastify-aws/worker: the fastifyAwsWorker plugin's options, its decorator, and the request test for the LogController.
 import Fastify, { LogController, type FastifyRequest } from 'fastify'
 import { describe, expect, test } from 'tstyche'
-import { isSqsdRequest, workerTier, type WorkerTierOptions, type WorkerTierState } from 'fastify-aws/worker'
+import { fastifyAwsWorker, isSqsdRequest, workerTier, type FastifyAwsWorkerOptions, type WorkerTierOptions, type WorkerTierState } from 'fastify-aws/worker'
 
 const app = Fastify()
 
-describe('workerTier', () => {
+describe('fastifyAwsWorker', () => {
   test('registers with its options', () => {
-    expect(app.register(workerTier, { enabled: true, threads: 8, path: '/', allowlist: ['HelloJob'] })).type.not.toRaiseError()
-    expect(app.register(workerTier)).type.not.toRaiseError()
+    expect(app.register(fastifyAwsWorker, { enabled: true, threads: 8, path: '/', allowlist: ['HelloJob'] })).type.not.toRaiseError()
+    expect(app.register(fastifyAwsWorker)).type.not.toRaiseError()
   })
 
   test('options are checked', () => {
-    expect<WorkerTierOptions>().type.toHaveProperty('threads')
-    expect(app.register(workerTier, { threads: '8' })).type.toRaiseError()
-    expect(app.register(workerTier, { thread: 8 })).type.toRaiseError()
+    expect<FastifyAwsWorkerOptions>().type.toHaveProperty('threads')
+    expect(app.register(fastifyAwsWorker, { threads: '8' })).type.toRaiseError()
+    expect(app.register(fastifyAwsWorker, { thread: 8 })).type.toRaiseError()
   })
 
   test('the instance gets its state, undefined when disabled', () => {
     expect(app.workerTier).type.toBe<WorkerTierState | undefined>()
+  })
+
+  test('the deprecated names are the same plugin and options', () => {
+    expect(workerTier).type.toBe(fastifyAwsWorker)
+    expect<WorkerTierOptions>().type.toBe<FastifyAwsWorkerOptions>()
   })
 })
 

@@ -4,17 +4,17 @@ import t from 'tap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify from 'fastify'
-import { workerTier } from '../../src/worker/index.js'
+import { fastifyAwsWorker } from '../../src/worker/index.js'
 import { captureLogs, emptyCwd, startWorker, testJobs } from './helpers.js'
 
 t.test('through the plugin: a task whose job is registered but not allowed stops start-up', async (t) => {
   const cwd = emptyCwd(t)
   writeFileSync(join(cwd, 'cron.yaml'), 'version: 1\ncron:\n  - name: HeartbeatJob\n    url: /\n    schedule: "*/5 * * * *"\n')
-  const start = async (worker: Parameters<typeof workerTier>[1], env: NodeJS.ProcessEnv = {}) => {
+  const start = async (worker: Parameters<typeof fastifyAwsWorker>[1], env: NodeJS.ProcessEnv = {}) => {
     const app = Fastify()
     t.teardown(() => app.close())
     return app
-      .register(workerTier, { enabled: true, registry: testJobs().registry, cwd, env, dockerHosts: false, ...worker })
+      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, cwd, env, dockerHosts: false, ...worker })
       .then(() => app.ready())
       .then(() => undefined, (e: unknown) => e as Error & { code?: string })
   }
@@ -34,7 +34,7 @@ t.test('through the plugin: a bad cron.yaml stops start-up; other urls are logge
     const app = Fastify({ logger: { level: 'info', stream: logs.stream } })
     t.teardown(() => app.close())
     const err = await app
-      .register(workerTier, { enabled: true, registry: testJobs().registry, cwd, env: {}, dockerHosts: false, ...options })
+      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, cwd, env: {}, dockerHosts: false, ...options })
       .then(() => app.ready())
       .then(
         () => undefined,

@@ -3,7 +3,7 @@ import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify from 'fastify'
-import { workerTier } from '../../src/worker/index.js'
+import { fastifyAwsWorker } from '../../src/worker/index.js'
 import { emptyCwd, envelope, startWorker, testJobs } from './helpers.js'
 
 const body = envelope('HelloJob', ['flag'])
@@ -45,7 +45,7 @@ t.test('any other value stops start-up with an error naming the variable and the
     const app = Fastify({ logger: false })
     t.teardown(() => app.close())
     const err = await app
-      .register(workerTier, { registry: testJobs().registry, cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: value } })
+      .register(fastifyAwsWorker, { registry: testJobs().registry, cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: value } })
       .then(() => app.ready())
       .then(
         () => undefined,
@@ -99,7 +99,7 @@ t.test('other worker ENV values are checked at start-up too', async (t) => {
     const app = Fastify({ logger: false })
     t.teardown(() => app.close())
     const err = await app
-      .register(workerTier, { registry: testJobs().registry, cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true', [name]: value } })
+      .register(fastifyAwsWorker, { registry: testJobs().registry, cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true', [name]: value } })
       .then(() => app.ready())
       .then(
         () => undefined,

@@ -11,7 +11,7 @@ import {
   DEFAULT_DOCKER_BRIDGE,
 } from '../../src/worker/index.js'
 import Fastify from 'fastify'
-import { workerTier } from '../../src/worker/index.js'
+import { fastifyAwsWorker } from '../../src/worker/index.js'
 import { forwardedForAddresses } from '../../src/worker/forwarded.js'
 import { answer, captureLogs, emptyCwd, envelope, procFixture, SQSD_UA, startWorker, testJobs, type RunningWorker } from './helpers.js'
 import { readFileSync } from 'node:fs'
@@ -304,7 +304,7 @@ t.test('a Docker host entry that is no address or range stops start-up, naming t
     const app = Fastify({ logger: false })
     t.teardown(() => app.close())
     const err = await app
-      .register(workerTier, { enabled: true, registry: testJobs().registry, cwd: emptyCwd(t), env: given.env ?? {}, ...(given.dockerHosts ? { dockerHosts: given.dockerHosts } : {}) })
+      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, cwd: emptyCwd(t), env: given.env ?? {}, ...(given.dockerHosts ? { dockerHosts: given.dockerHosts } : {}) })
       .then(() => app.ready())
       .then(() => undefined, (e: unknown) => e as Error & { code?: string })
     t.equal(err?.code, 'FASTIFY_AWS_CONFIG', `${name}: refused`)

@@ -7,7 +7,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { request, type Dispatcher } from 'undici'
 import { Job, JobRegistry, type JobContext } from '../../src/jobs/index.js'
-import { workerTier, type WorkerTierOptions } from '../../src/worker/index.js'
+import { fastifyAwsWorker, type FastifyAwsWorkerOptions } from '../../src/worker/index.js'
 
 /** The subset of tap's Test used here (so helpers do not depend on tap's types). */
 export interface Teardown {
@@ -234,7 +234,7 @@ export function captureLogs(): CapturedLogs {
 
 /** Options of {@link startWorker}. */
 export interface StartOptions {
-  worker?: WorkerTierOptions
+  worker?: FastifyAwsWorkerOptions
   fastify?: FastifyServerOptions
   /** Capture logs (level info unless `fastify.logger` says otherwise). */
   logs?: CapturedLogs
@@ -278,7 +278,7 @@ export async function startWorker(t: Teardown, opts: StartOptions = {}): Promise
   const logger = opts.logs ? { level: 'info', stream: opts.logs.stream } : false
   const app = Fastify({ logger, ...opts.fastify })
   opts.routes?.(app)
-  await app.register(workerTier, {
+  await app.register(fastifyAwsWorker, {
     enabled: true,
     registry: jobs.registry,
     cwd: emptyCwd(t),

@@ -38,7 +38,7 @@ Options (ENV in brackets; also config/dev.yml):
   --state-file FILE        where enqueue / cron run find this run [FASTIFY_AWS_DEV_STATE_FILE]
                            (.fastify-aws/dev.json)
   --app FILE               your app: a module exporting buildApp({ registry, worker, logger }) → your
-                           Fastify app with workerTier registered, not listening [FASTIFY_AWS_DEV_APP]
+                           Fastify app with fastifyAwsWorker registered, not listening [FASTIFY_AWS_DEV_APP]
   --jobs MODULE            no app of your own: the module that registers your jobs (as "poll --jobs"),
                            run by a bare Fastify app with the worker tier [FASTIFY_AWS_DEV_JOBS]
   --no-dashboard           do not mount the jobs dashboard (/_jobs in the app; FASTIFY_AWS_DASHBOARD_*

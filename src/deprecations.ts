@@ -1,0 +1,43 @@
+/**
+ * Every name fastify-aws still accepts but has renamed, each with a stable code (`FASTIFY_AWS_DEP…`), warned once
+ * per process through Fastify's process-warning (a `DeprecationWarning`, so `--no-deprecation` silences it and
+ * `--throw-deprecation` makes it throw, as with Fastify's own FSTDEP warnings).
+ *
+ * Old names keep working until the next major version.
+ */
+import processWarning from 'process-warning'
+
+// process-warning is CommonJS without named exports Node can detect.
+const { createDeprecation } = processWarning
+
+// ── plugins: one name each, fastifyAws<Part> (its fastify-plugin name is fastify-aws-<part>) ─────
+/** `workerTier` was renamed `fastifyAwsWorker`. */
+export const WORKER_TIER_RENAMED = createDeprecation({
+  code: 'FASTIFY_AWS_DEP001',
+  message: 'workerTier is deprecated: register fastifyAwsWorker (same options, same app.workerTier decorator).',
+})
+/** `sqsQueuePlugin` was renamed `fastifyAwsQueue`. */
+export const SQS_QUEUE_PLUGIN_RENAMED = createDeprecation({
+  code: 'FASTIFY_AWS_DEP002',
+  message: 'sqsQueuePlugin is deprecated: register fastifyAwsQueue (same options, same app.jobQueue decorator).',
+})
+/** `dynamoDbSessions` was renamed `fastifyAwsSessions`. */
+export const DYNAMODB_SESSIONS_RENAMED = createDeprecation({
+  code: 'FASTIFY_AWS_DEP003',
+  message: 'dynamoDbSessions is deprecated: register fastifyAwsSessions (same options).',
+})
+
+/**
+ * `fn` with `warning` emitted on each call before it runs (process-warning emits it once per process). For a
+ * deprecated plugin name, wrap the plugin function and give the result to fastify-plugin with the new name's
+ * metadata, so the alias has the same name, encapsulation and decorators as the new one.
+ */
+export function warnFirst<This, Args extends unknown[], Result>(
+  fn: (this: This, ...args: Args) => Result,
+  warning: () => unknown,
+): (this: This, ...args: Args) => Result {
+  return function (this: This, ...args: Args): Result {
+    warning()
+    return fn.apply(this, args)
+  }
+}
