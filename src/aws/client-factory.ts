@@ -1,7 +1,8 @@
 // Builds AWS SDK v3 clients the same way for every part: region, endpoint, credentials, logging, user agent.
 import { AwsRegionMissingError } from '../errors.js'
 import { VERSION } from './version.js'
-import { sdkLoggerFor, type PinoLike, type SdkLogLevel } from './logger-bridge.js'
+import type { JobLogger } from '../jobs/index.js'
+import { sdkLoggerFor, type SdkLogLevel } from './logger-bridge.js'
 
 /** Static credentials. */
 export interface AwsCredentials {
@@ -34,7 +35,7 @@ export interface AwsClientOptions {
   /** Explicit credentials beat the default provider chain (env, SSO, profile, container, EB/EC2 instance role). */
   credentials?: AwsCredentialsInput
   /** Where SDK log lines go; unset → the SDK stays silent. */
-  logger?: PinoLike
+  logger?: JobLogger
   /** Lowest SDK level written to `logger` (default `info`, as aws-sdk-rails). */
   logLevel?: SdkLogLevel
   /** Attempts per operation, including the first (SDK default 3). */

@@ -1,4 +1,5 @@
 // Routes the AWS SDK's logger calls into pino, at or above a chosen level.
+import type { JobLogger } from '../jobs/index.js'
 
 /** The logger shape the AWS SDK v3 calls (`@smithy/types` Logger). */
 export interface SdkLogger {
@@ -9,15 +10,8 @@ export interface SdkLogger {
   error: (...content: unknown[]) => void
 }
 
-/** The subset of a pino (or Fastify) logger this bridge needs. */
-export interface PinoLike {
-  child(bindings: Record<string, unknown>): PinoLike
-  trace(obj: unknown, msg?: string): void
-  debug(obj: unknown, msg?: string): void
-  info(obj: unknown, msg?: string): void
-  warn(obj: unknown, msg?: string): void
-  error(obj: unknown, msg?: string): void
-}
+/** @deprecated The one logger type is {@link JobLogger} (from `fastify-aws/jobs`); this is the same type. */
+export type PinoLike = JobLogger
 
 /** Lowest SDK log level that reaches pino; `silent` drops everything. */
 export type SdkLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -30,22 +24,29 @@ const noop = (): void => {}
  * The SDK logs one `info` line per operation (`{ clientName, commandName, input, output, metadata }`), as the
  * Ruby SDK does under Rails; lower to `warn` to keep only problems.
  */
-export function sdkLoggerFor(logger: PinoLike, level: SdkLogLevel = 'info', component = 'sdk'): SdkLogger {
+export function sdkLoggerFor(logger: JobLogger, level: SdkLogLevel = 'info', component = 'sdk'): SdkLogger {
   const child = logger.child({ aws: component })
   const at = (l: Exclude<SdkLogLevel, 'silent'>) =>
     rank[l] >= rank[level] ? (...content: unknown[]) => write(child, l, content) : noop
   return { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
 
-function write(logger: PinoLike, level: Exclude<SdkLogLevel, 'silent'>, content: unknown[]): void {
+function write(logger: JobLogger, level: Exclude<SdkLogLevel, 'silent'>, content: unknown[]): void {
   const [first, ...rest] = content
   if (first !== null && typeof first === 'object' && !(first instanceof Error)) {
-    logger[level](first, rest.length ? join(rest) : undefined)
+    emit(logger, level, first, rest.length ? join(rest) : undefined)
   } else if (first instanceof Error) {
-    logger[level]({ err: first }, rest.length ? join(rest) : first.message)
+    emit(logger, level, { err: first }, rest.length ? join(rest) : first.message)
   } else {
-    logger[level](join(content))
+    emit(logger, level, join(content))
   }
+}
+
+/** A logger without `trace` (it is optional in JobLogger) gets the SDK's trace lines at debug. */
+function emit(logger: JobLogger, level: Exclude<SdkLogLevel, 'silent'>, obj: unknown, msg?: string): void {
+  if (level !== 'trace') logger[level](obj, msg)
+  else if (logger.trace) logger.trace(obj, msg)
+  else logger.debug(obj, msg)
 }
 
 /** Text of the remaining arguments: strings as they are, anything else as JSON (never "[object Object]"), never throwing. */

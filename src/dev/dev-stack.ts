@@ -5,10 +5,10 @@ import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import type { FastifyInstance } from 'fastify'
-import { createAwsClient, type AwsClientOptions, type PinoLike } from '../aws/index.js'
+import { createAwsClient, type AwsClientOptions } from '../aws/index.js'
 import { jobsDashboard, type JobsDashboardOptions } from '../dashboard/index.js'
 import { DevConfigError } from '../errors.js'
-import { getQueueAdapter, JobRegistry, setQueueAdapter, toJobAllowlist } from '../jobs/index.js'
+import { getQueueAdapter, JobRegistry, setQueueAdapter, toJobAllowlist, type JobLogger } from '../jobs/index.js'
 import { loadQueueConfig, useSqsQueue, type SqsQueue } from '../queue/index.js'
 import { loadCronYaml, type CronEntry } from '../config/index.js'
 import { SqsdDaemon } from '../sqsd/daemon.js'
@@ -63,7 +63,7 @@ export interface DevStackOptions {
   /** Region, credentials, logging for a configured SQS (ignored when embedded: dummy credentials are used). */
   aws?: AwsClientOptions
   /** Logger of the daemon and of the stack itself. */
-  logger: PinoLike
+  logger: JobLogger
   /** Logger options handed to the app (default: info on stdout). */
   appLogger?: DevAppLogger
   /** Seconds the daemon gives POSTs in flight on stop (default 10). */

@@ -1,8 +1,15 @@
-// The logger jobs and the runner write to: pino, Fastify's logger, or anything of the same shape.
+// The one logger type of the library: what jobs, the runner, the AWS SDK bridge, the mailer, sessions and the sqsd
+// daemon write to. It lives in jobs (the lowest core part) so every part can name it.
 
-/** The subset of pino's API used for job logs. */
+/**
+ * The subset of pino's API fastify-aws writes to: pino, Fastify's `app.log` / `request.log`, or anything of the same
+ * shape. Given wherever an option is called `logger` (jobs, poller, Lambda handler, AWS clients, mailer, sessions,
+ * sqsd daemon).
+ */
 export interface JobLogger {
   child(bindings: Record<string, unknown>): JobLogger
+  /** Only the AWS SDK's trace lines use it; a logger without it gets them at debug. */
+  trace?(obj: unknown, msg?: string): void
   debug(obj: unknown, msg?: string): void
   info(obj: unknown, msg?: string): void
   warn(obj: unknown, msg?: string): void

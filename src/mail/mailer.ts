@@ -1,8 +1,8 @@
 // A mailer: one SES client, one API, the mailer-wide defaults, and the in-flight sends close() waits for.
 import type { SESClient } from '@aws-sdk/client-ses'
 import type { SESv2Client } from '@aws-sdk/client-sesv2'
-import type { AwsClientOptions, PinoLike } from '../aws/index.js'
-import type { EnqueuedJob } from '../jobs/index.js'
+import type { AwsClientOptions } from '../aws/index.js'
+import type { EnqueuedJob, JobLogger } from '../jobs/index.js'
 import { MailerError } from '../errors.js'
 import { loadMailConfig, mailConfigSource, type MailConfig } from './config.js'
 import { deliveryFailure } from './delivery-error.js'
@@ -40,7 +40,7 @@ export interface MailerOptions {
   /** Options for the client the mailer creates (and destroys on close). Ignored when `client` is given. */
   clientOptions?: AwsClientOptions
   /** Where "mail sent" lines go (Fastify passes its logger). */
-  logger?: PinoLike
+  logger?: JobLogger
   /** Where configuration is read from (tests): ENV, the directory holding `config/`, NODE_ENV. */
   config?: { env?: NodeJS.ProcessEnv; cwd?: string; nodeEnv?: string }
 }
@@ -79,7 +79,7 @@ export class Mailer {
   readonly config: Readonly<MailConfig>
   readonly #owned: boolean
   readonly #defaults: MessageDefaults
-  readonly #log: PinoLike | undefined
+  readonly #log: JobLogger | undefined
   readonly #inFlight = new Set<Promise<unknown>>()
   #closed = false
 

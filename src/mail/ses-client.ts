@@ -1,7 +1,8 @@
 // The SES client of a mailer: the caller's (checked against the API, never destroyed by us) or our own.
 import { SESClient } from '@aws-sdk/client-ses'
 import { SESv2Client } from '@aws-sdk/client-sesv2'
-import { clientOrCreate, loadAwsClientOptions, type AwsClientOptions, type PinoLike } from '../aws/index.js'
+import { clientOrCreate, loadAwsClientOptions, type AwsClientOptions } from '../aws/index.js'
+import type { JobLogger } from '../jobs/index.js'
 import type { LoadConfigOptions } from '../config/index.js'
 import { MailerError } from '../errors.js'
 import type { SesApi } from './message.js'
@@ -17,7 +18,7 @@ export interface SesClientRequest {
   given: SesClientLike | undefined
   region: string | undefined
   endpoint: string | undefined
-  logger: PinoLike | undefined
+  logger: JobLogger | undefined
   clientOptions: AwsClientOptions | undefined
   /** Where config/aws.yml and ENV are read from. */
   load: Omit<LoadConfigOptions<never>, 'code'>

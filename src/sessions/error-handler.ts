@@ -1,5 +1,5 @@
 // What a DynamoDB failure does to a request: the error handler decides, as in aws-sessionstore-dynamodb.
-import type { PinoLike } from '../aws/index.js'
+import type { JobLogger } from '../jobs/index.js'
 
 /** The store operation that failed. */
 export type SessionOperation = 'get' | 'set' | 'touch' | 'destroy' | 'unlock'
@@ -57,7 +57,7 @@ export function isConfigurationError(error: Error): boolean {
  * answers without a session instead of failing every request. (The Ruby default handler swallows every other
  * error, and writes it to `rack.errors` only when it has a Rack env; this one always logs.)
  */
-export function defaultErrorHandler(options: { raiseErrors: boolean; logger?: PinoLike | undefined }): SessionErrorHandler {
+export function defaultErrorHandler(options: { raiseErrors: boolean; logger?: JobLogger | undefined }): SessionErrorHandler {
   return (error, context) => {
     if (options.raiseErrors || isConfigurationError(error)) throw error
     options.logger?.error({ err: error, operation: context.operation, table: context.tableName }, CONSEQUENCE[context.operation])

@@ -1,6 +1,7 @@
 // Session store options: AWS_DYNAMO_DB_SESSION_* (the Ruby gem's names), config/aws_dynamo_db_session_store.yml, code.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import type { AwsClientOptions, PinoLike } from '../aws/index.js'
+import type { AwsClientOptions } from '../aws/index.js'
+import type { JobLogger } from '../jobs/index.js'
 import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionInput } from '../config/index.js'
 import { ConfigError } from '../errors.js'
 import type { SessionErrorHandler } from './error-handler.js'
@@ -56,9 +57,9 @@ export const sessionOptions = defineOptions({
     check: (v): v is SessionErrorHandler => typeof v === 'function',
     expected: 'a function (error, context) => void',
   }),
-  logger: option.code<PinoLike>({
+  logger: option.code<JobLogger>({
     description: 'Where the default error handler logs (the plugin passes the Fastify logger)',
-    check: (v): v is PinoLike => typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'function',
+    check: (v): v is JobLogger => typeof v === 'object' && v !== null && typeof (v as { error?: unknown }).error === 'function',
     expected: 'a pino-compatible logger',
   }),
 })

@@ -1,6 +1,6 @@
 // cron.yaml in the daemon: at each scheduled time, enqueue the task's message into the worker queue, as EB's
 // leader instance does. This process is always the leader (there is one daemon locally).
-import type { PinoLike } from '../aws/index.js'
+import type { JobLogger } from '../jobs/index.js'
 import { nextFireTime, type CronEntry } from '../config/index.js'
 import { systemClock, type Clock, type TimerHandle } from './clock.js'
 
@@ -9,7 +9,7 @@ export interface CronSchedulerOptions {
   entries: readonly CronEntry[]
   /** Sends one task's message (see `sendScheduledTask`); a rejection is logged and the next time still fires. */
   send: (entry: CronEntry, scheduledAt: Date) => Promise<unknown>
-  logger: PinoLike
+  logger: JobLogger
   /** Injectable time (tests); defaults to the system clock. */
   clock?: Clock
 }
@@ -22,7 +22,7 @@ export interface CronSchedulerOptions {
 export class CronScheduler {
   readonly #entries: readonly CronEntry[]
   readonly #send: CronSchedulerOptions['send']
-  readonly #log: PinoLike
+  readonly #log: JobLogger
   readonly #clock: Clock
   readonly #timers = new Map<string, TimerHandle>()
   readonly #sending = new Set<Promise<void>>()

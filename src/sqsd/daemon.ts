@@ -5,7 +5,7 @@ import type { Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs'
-import type { PinoLike } from '../aws/index.js'
+import type { JobLogger } from '../jobs/index.js'
 import type { CronEntry } from '../config/index.js'
 import { QueueWrites, receiveTimeoutMs, sendScheduledTask, Slots } from '../sqs/index.js'
 import type { Clock } from './clock.js'
@@ -23,7 +23,7 @@ export interface SqsdDaemonOptions {
   /** WorkerQueueURL. */
   queueUrl: string
   settings: SqsdSettings
-  logger: PinoLike
+  logger: JobLogger
   /** cron.yaml entries this daemon schedules (it acts as EB's leader). */
   cron?: readonly CronEntry[]
   /** Injectable time for the cron scheduler. */
@@ -57,7 +57,7 @@ const MAX_BACKOFF_MS = 20_000
 export class SqsdDaemon {
   readonly #o: SqsdDaemonOptions
   readonly #s: SqsdSettings
-  readonly #log: PinoLike
+  readonly #log: JobLogger
   readonly #queueName: string
   readonly #slots: Slots
   readonly #agent: Agent

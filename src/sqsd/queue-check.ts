@@ -1,7 +1,7 @@
 // The daemon's start-up check of its queue: it exists, takes periodic tasks only if standard, and has the
 // redrive policy that makes MaxRetries mean something.
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs'
-import type { PinoLike } from '../aws/index.js'
+import type { JobLogger } from '../jobs/index.js'
 import { DevConfigError } from '../errors.js'
 import { queueNameOf } from './headers.js'
 
@@ -16,7 +16,7 @@ export interface QueueCheck {
  * Reads the queue's attributes. A queue that cannot be read, or a FIFO queue with periodic tasks, throws
  * {@link DevConfigError}; a missing redrive policy, or one whose maxReceiveCount is not MaxRetries, is a warning.
  */
-export async function checkWorkerQueue(sqs: SQSClient, queueUrl: string, check: QueueCheck, log: PinoLike): Promise<void> {
+export async function checkWorkerQueue(sqs: SQSClient, queueUrl: string, check: QueueCheck, log: JobLogger): Promise<void> {
   let attrs: Record<string, string>
   try {
     const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy', 'FifoQueue'] }))

@@ -88,7 +88,7 @@ export function sqsdHandler(parts: DispatchParts): (request: FastifyRequest, rep
     const delivery = deliveryFromHeaders(request.headers)
     let result: JobRun
     try {
-      result = await performJob(prepared, { registry, logger: jobLogger ?? (request.log as unknown as JobLogger), signal, delivery })
+      result = await performJob(prepared, { registry, logger: jobLogger ?? request.log, signal, delivery })
     } catch (thrown) {
       // performJob is not meant to reject; if it ever does, that is a failed run, not an unhandled rejection
       // (which would end the process).

@@ -134,3 +134,18 @@ t.test('no logger: the client stays silent (and works)', async (t) => {
   const out = await client.send(new GetQueueUrlCommand({ QueueName: 'jobs' }))
   t.ok(out.QueueUrl)
 })
+
+t.test('a logger without trace (it is optional in JobLogger) gets the SDK trace lines at debug', async (t) => {
+  const calls: string[] = []
+  const logger = {
+    child: () => logger,
+    debug: (_obj: unknown, msg?: string) => calls.push(`debug ${msg ?? String(_obj)}`),
+    info: () => {},
+    warn: () => {},
+    error: () => {},
+  }
+  const sdk = sdkLoggerFor(logger, 'trace')
+  sdk.trace!('deep detail')
+  sdk.debug('detail')
+  t.same(calls, ['debug deep detail', 'debug detail'])
+})

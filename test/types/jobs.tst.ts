@@ -1,6 +1,8 @@
 // fastify-aws/jobs as its users write it: a job class, its registration, performLater's arguments and result.
+import Fastify from 'fastify'
+import pino from 'pino'
 import { describe, expect, test } from 'tstyche'
-import { defaultRegistry, Job, JobRegistry, type EnqueuedJob, type JobClass, type JobContext, type PerformArgs, type RetryPolicy } from 'fastify-aws/jobs'
+import { defaultRegistry, Job, JobRegistry, type EnqueuedJob, type JobClass, type JobContext, type JobLogger, type PerformArgs, type RetryPolicy } from 'fastify-aws/jobs'
 
 class ReportJob extends Job {
   static override readonly jobName = 'ReportJob'
@@ -45,5 +47,18 @@ describe('JobRegistry', () => {
     expect(new JobRegistry().register(ReportJob)).type.toBe<JobRegistry>()
     expect(new JobRegistry().register).type.not.toBeCallableWith(class NotAJob {})
     expect(new JobRegistry().resolve('ReportJob')).type.toBe<JobClass>()
+  })
+})
+
+describe('JobLogger', () => {
+  test("is what pino and Fastify's loggers already are", () => {
+    expect(pino()).type.toBeAssignableTo<JobLogger>()
+    expect(Fastify().log).type.toBeAssignableTo<JobLogger>()
+  })
+
+  test('trace and isLevelEnabled are optional; child, debug, info, warn and error are not', () => {
+    const minimal = { child: () => minimal, debug() {}, info() {}, warn() {}, error() {} }
+    expect(minimal).type.toBeAssignableTo<JobLogger>()
+    expect({ debug() {}, info() {}, warn() {}, error() {} }).type.not.toBeAssignableTo<JobLogger>()
   })
 })
