@@ -26,11 +26,24 @@ export const ConfigFileError = createError<'FASTIFY_AWS_CONFIG_FILE', [string, s
 // ── jobs ──────────────────────────────────────────────────────────────────────────────────
 /**
  * A job class is defined wrongly when registered (no valid explicit jobName, no perform, a bad static policy, a name
- * taken by another class), an enqueue option is invalid (wait, waitUntil, priority), or performLater found no queue.
+ * taken by another class).
  */
 export const JobDefinitionError = createError<'FASTIFY_AWS_JOB_DEFINITION', [string]>(
   'FASTIFY_AWS_JOB_DEFINITION',
   '%s',
+)
+/** An enqueue option (`wait`, `waitUntil`, `priority`) is invalid; nothing was sent. */
+export const EnqueueOptionError = createError<'FASTIFY_AWS_ENQUEUE_OPTION', [string]>(
+  'FASTIFY_AWS_ENQUEUE_OPTION',
+  'Invalid enqueue option: %s',
+)
+/**
+ * `performLater` (or `deliverLater`) was called and no queue is set: `useSqsQueue()`, the fastifyAwsQueue plugin or
+ * `setQueueAdapter` was not called in this process. Nothing was sent.
+ */
+export const NoQueueAdapterError = createError<'FASTIFY_AWS_NO_QUEUE_ADAPTER', [string]>(
+  'FASTIFY_AWS_NO_QUEUE_ADAPTER',
+  "Cannot enqueue %s: no queue is configured. Call useSqsQueue() from 'fastify-aws/queue' (or setQueueAdapter) first.",
 )
 /** A message names a job that is not registered (or not allowlisted). */
 export const UnknownJobError = createError<'FASTIFY_AWS_UNKNOWN_JOB', [string]>(
@@ -105,8 +118,18 @@ export const LambdaEventError = createError<'FASTIFY_AWS_LAMBDA_EVENT', [string]
 )
 
 // ── dev ───────────────────────────────────────────────────────────────────────────────────
-/** The dev daemon (sqsd) or the dev stack cannot start as configured (bad URL, queue missing, port in use, FIFO + cron). */
+/** The sqsd daemon or the dev stack cannot start as configured (bad --http-url, an --app that does not load, a missing cron file, FIFO + cron). */
 export const DevConfigError = createError<'FASTIFY_AWS_DEV_CONFIG', [string]>('FASTIFY_AWS_DEV_CONFIG', '%s')
+/** A port the dev stack should listen on (the app's, the embedded SQS's) is taken; pick another or 0. */
+export const DevPortInUseError = createError<'FASTIFY_AWS_DEV_PORT_IN_USE', [string]>('FASTIFY_AWS_DEV_PORT_IN_USE', '%s')
+/**
+ * The sqsd daemon could not read its queue's attributes at start (wrong URL or region, no permission, SQS
+ * unreachable); `cause` holds the SDK error. Unlike a configuration error it may pass on a retry.
+ */
+export const SqsdQueueUnreadableError = createError<'FASTIFY_AWS_SQSD_QUEUE_UNREADABLE', [string, string, { cause: unknown }]>(
+  'FASTIFY_AWS_SQSD_QUEUE_UNREADABLE',
+  'Cannot read queue %s: %s. Check --queue-url, the region and the SQS endpoint.',
+)
 /** `fastify-aws dev` needs its embedded SQS, and the optional peer `fauxqs` is not installed; the message names the install command. */
 export const DevSqsEmulatorMissingError = createError<'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING', [string]>(
   'FASTIFY_AWS_DEV_SQS_EMULATOR_MISSING',
@@ -178,8 +201,18 @@ export const MailDeliveryError = createError<'FASTIFY_AWS_MAIL_DELIVERY', 502, [
   'SES %s did not send the mail: %s: %s',
   502,
 )
-/** A mailer is misconfigured, registered twice, unknown by name, or used after close. */
+/** A mailer is misconfigured (a bad name or default, a client of the other SES API) or registered twice. */
 export const MailerError = createError<'FASTIFY_AWS_MAILER', [string]>('FASTIFY_AWS_MAILER', '%s')
+/** A mailer was used after `close()` (the app is shutting down); nothing was sent. */
+export const MailerClosedError = createError<'FASTIFY_AWS_MAILER_CLOSED', [string]>(
+  'FASTIFY_AWS_MAILER_CLOSED',
+  'Mailer %s is closed.',
+)
+/**
+ * A `deliverLater` job runs in a process where no mailer of that name is registered (the worker does not register
+ * the mail plugin, or not with that namespace); the job fails and is retried under its policy.
+ */
+export const MailerNotFoundError = createError<'FASTIFY_AWS_MAILER_NOT_FOUND', [string]>('FASTIFY_AWS_MAILER_NOT_FOUND', '%s')
 
 // ── record ────────────────────────────────────────────────────────────────────────────────
 /** A model or table config is defined wrongly (no hash key, a name collision, a reserved name, a bad index); refused at definition. */
@@ -218,6 +251,11 @@ export const RecordNotFoundError = createError<'FASTIFY_AWS_RECORD_NOT_FOUND', 4
 )
 /** A model method was used in a way that cannot work (a query naming an unknown attribute or index, a counter on a dirty item). */
 export const RecordUsageError = createError<'FASTIFY_AWS_RECORD_USAGE', [string]>('FASTIFY_AWS_RECORD_USAGE', '%s')
+/**
+ * A value given for an attribute cannot be cast to its type (not a number DynamoDB can store, not a date, not a
+ * list); the message names the model and attribute. Usually bad input: answer 400.
+ */
+export const RecordValueError = createError<'FASTIFY_AWS_RECORD_VALUE', 400, [string]>('FASTIFY_AWS_RECORD_VALUE', '%s', 400)
 /** A batch left items or keys unprocessed after every retry; `unprocessed` holds them. */
 export const RecordUnprocessedError = createError<'FASTIFY_AWS_RECORD_UNPROCESSED', [string]>(
   'FASTIFY_AWS_RECORD_UNPROCESSED',

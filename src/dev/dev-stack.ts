@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import type { FastifyInstance } from 'fastify'
 import { createAwsClient, type AwsClientOptions } from '../aws/index.js'
 import { jobsDashboard, type JobsDashboardOptions } from '../dashboard/index.js'
-import { DevConfigError } from '../errors.js'
+import { DevConfigError, DevPortInUseError } from '../errors.js'
 import { getQueueAdapter, JobRegistry, setQueueAdapter, toJobAllowlist, type JobLogger } from '../jobs/index.js'
 import { loadQueueConfig, useSqsQueue, type SqsQueue } from '../queue/index.js'
 import { loadCronYaml, type CronEntry } from '../config/index.js'
@@ -184,7 +184,7 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
       await app.listen({ port, host: '127.0.0.1' })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new DevConfigError(
+        throw new DevPortInUseError(
           `Port ${port} on 127.0.0.1 is in use (another "npm run dev"?). Pass --port N or set PORT=N.`,
         )
       }

@@ -1,6 +1,6 @@
 // The SQS that `fastify-aws dev` embeds when no queue or endpoint is configured: fauxqs, in this process.
 import type { AddressInfo } from 'node:net'
-import { DevConfigError, DevSqsEmulatorMissingError } from '../errors.js'
+import { DevPortInUseError, DevSqsEmulatorMissingError } from '../errors.js'
 
 /**
  * The fauxqs release dev is tested with (2.x needs Node 22.5). fauxqs is an optional peer dependency: only `dev`'s
@@ -37,7 +37,7 @@ export async function startEmbeddedSqs(port = 0, region: string = EMBEDDED_SQS_A
     await app.close()
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EADDRINUSE') {
-      throw new DevConfigError(`--sqs-port ${port} is in use on 127.0.0.1; pick another port, or 0 for any free one.`)
+      throw new DevPortInUseError(`--sqs-port ${port} is in use on 127.0.0.1; pick another port, or 0 for any free one.`)
     }
     throw err
   }

@@ -1,5 +1,5 @@
 // performLater's path to a queue: jobs build the envelope; a queue adapter (fastify-aws/queue) sends it.
-import { JobDefinitionError } from '../errors.js'
+import { EnqueueOptionError, NoQueueAdapterError } from '../errors.js'
 import { buildEnvelope, type JobEnvelope } from './envelope.js'
 import type { JobClass } from './job.js'
 
@@ -56,13 +56,13 @@ export function getQueueAdapter(): JobQueueAdapter | undefined {
 /** Builds the request: queue, schedule and checked arguments. */
 export function jobRequest(job: JobClass, args: readonly unknown[], options: EnqueueOptions, now = new Date()): EnqueueRequest {
   if (options.wait !== undefined && (!Number.isFinite(options.wait) || options.wait < 0)) {
-    throw new JobDefinitionError(`wait must be a number of seconds >= 0, got ${options.wait}`)
+    throw new EnqueueOptionError(`wait must be a number of seconds >= 0, got ${options.wait}`)
   }
   if (options.priority !== undefined && options.priority !== null && !Number.isSafeInteger(options.priority)) {
-    throw new JobDefinitionError(`priority must be a whole number (ActiveJob priorities are integers), got ${options.priority}`)
+    throw new EnqueueOptionError(`priority must be a whole number (ActiveJob priorities are integers), got ${options.priority}`)
   }
   if (options.waitUntil !== undefined && Number.isNaN(options.waitUntil.getTime())) {
-    throw new JobDefinitionError('waitUntil is an invalid Date')
+    throw new EnqueueOptionError('waitUntil is an invalid Date')
   }
   const scheduledAt =
     options.waitUntil ?? (options.wait !== undefined && options.wait > 0 ? new Date(now.getTime() + options.wait * 1000) : null)
@@ -81,9 +81,7 @@ export function jobRequest(job: JobClass, args: readonly unknown[], options: Enq
 export async function enqueueJob(job: JobClass, args: readonly unknown[], options: EnqueueOptions): Promise<EnqueuedJob> {
   const request = jobRequest(job, args, options)
   if (!adapter) {
-    throw new JobDefinitionError(
-      `Cannot enqueue ${job.jobName}: no queue is configured. Call useSqsQueue() from 'fastify-aws/queue' (or setQueueAdapter) first.`,
-    )
+    throw new NoQueueAdapterError(job.jobName)
   }
   return adapter.enqueue(request)
 }

@@ -1,5 +1,5 @@
 // Live mailers by name, for delivery jobs: a job carries a mailer's name, never a client or a setting.
-import { MailerError } from '../errors.js'
+import { MailerNotFoundError } from '../errors.js'
 import type { Mailer } from './mailer.js'
 
 const live = new Map<string, Mailer>()
@@ -14,11 +14,11 @@ export function withdrawMailer(mailer: Mailer): void {
   if (live.get(mailer.name) === mailer) live.delete(mailer.name)
 }
 
-/** The live mailer called `name`; throws a {@link MailerError} saying how to create it when there is none. */
+/** The live mailer called `name`; throws a {@link MailerNotFoundError} saying how to create it when there is none. */
 export function findMailer(name: string): Mailer {
   const mailer = live.get(name)
   if (mailer === undefined || mailer.closed) {
-    throw new MailerError(
+    throw new MailerNotFoundError(
       `No mailer named ${JSON.stringify(name)} runs in this process: register the mail plugin${name === 'default' ? '' : ` with namespace '${name}'`} (or call createMailer) in the worker too.`,
     )
   }

@@ -3,7 +3,7 @@ import type { SESClient } from '@aws-sdk/client-ses'
 import type { SESv2Client } from '@aws-sdk/client-sesv2'
 import type { AwsClientOptions } from '../aws/index.js'
 import type { EnqueuedJob, JobLogger } from '../jobs/index.js'
-import { MailerError } from '../errors.js'
+import { MailerClosedError, MailerError } from '../errors.js'
 import { loadMailConfig, mailConfigSource, type MailConfig } from './config.js'
 import { deliveryFailure } from './delivery-error.js'
 import { enqueueDelivery, registerDeliveryJob } from './delivery-job.js'
@@ -124,7 +124,7 @@ export class Mailer {
 
   /** Runs `work` unless closed, and lets close() wait for it. */
   async #track<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw new MailerError(`Mailer ${this.name} is closed.`)
+    if (this.#closed) throw new MailerClosedError(this.name)
     const running = work()
     this.#inFlight.add(running)
     try {

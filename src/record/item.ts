@@ -7,6 +7,7 @@ import {
   RecordStaleItemError,
   RecordUsageError,
   RecordValidationError,
+  RecordValueError,
 } from '../errors.js'
 import { deepCopy, sameValue } from './marshal.js'
 import { deleteInput, keyFor, notExistsCondition, saveHash, updateInput, withCondition, type StoredItem } from './requests.js'
@@ -89,12 +90,12 @@ function copyOf(a: CompiledAttribute, v: unknown): unknown {
   return a.kind === 'list' || a.kind === 'map' ? deepCopy(v) : v
 }
 
-/** Casts `value` for attribute `a`; a value that cannot be cast is a usage error naming the attribute. */
+/** Casts `value` for attribute `a`; a value that cannot be cast is a {@link RecordValueError} naming the attribute. */
 export function castValue(schema: Schema, a: CompiledAttribute, value: unknown): unknown {
   try {
     return a.marshaler.cast(value === null ? undefined : value)
   } catch (err) {
-    throw new RecordUsageError(`${schema.modelName}.${a.name}: ${(err as Error).message}`)
+    throw new RecordValueError(`${schema.modelName}.${a.name}: ${(err as Error).message}`)
   }
 }
 

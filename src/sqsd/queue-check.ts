@@ -2,7 +2,7 @@
 // redrive policy that makes MaxRetries mean something.
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import type { JobLogger } from '../jobs/index.js'
-import { DevConfigError } from '../errors.js'
+import { DevConfigError, SqsdQueueUnreadableError } from '../errors.js'
 import { queueNameOf } from './headers.js'
 
 /** What the daemon is about to do with the queue. */
@@ -13,8 +13,8 @@ export interface QueueCheck {
 }
 
 /**
- * Reads the queue's attributes. A queue that cannot be read, or a FIFO queue with periodic tasks, throws
- * {@link DevConfigError}; a missing redrive policy, or one whose maxReceiveCount is not MaxRetries, is a warning.
+ * Reads the queue's attributes. A queue that cannot be read throws {@link SqsdQueueUnreadableError}, a FIFO queue
+ * with periodic tasks {@link DevConfigError}; a missing redrive policy, or one whose maxReceiveCount is not MaxRetries, is a warning.
  */
 export async function checkWorkerQueue(sqs: SQSClient, queueUrl: string, check: QueueCheck, log: JobLogger): Promise<void> {
   let attrs: Record<string, string>
@@ -23,7 +23,7 @@ export async function checkWorkerQueue(sqs: SQSClient, queueUrl: string, check: 
     attrs = out.Attributes ?? {}
   } catch (err) {
     const e = err as Error
-    throw new DevConfigError(`Cannot read queue ${queueUrl}: ${e.name}: ${e.message}. Check --queue-url, the region and the SQS endpoint.`)
+    throw new SqsdQueueUnreadableError(queueUrl, `${e.name}: ${e.message}`, { cause: err })
   }
   if (attrs.FifoQueue === 'true' && check.periodicTasks) {
     throw new DevConfigError(

@@ -47,7 +47,7 @@ t.teardown(() => {
 
 t.test('performLater without an adapter is a clear error', async (t) => {
   const err = (await ReportJob.performLater('monthly', 2).catch((e: unknown) => e)) as Error & { code: string }
-  t.equal(err.code, 'FASTIFY_AWS_JOB_DEFINITION')
+  t.equal(err.code, 'FASTIFY_AWS_NO_QUEUE_ADAPTER')
   t.match(err.message, /Cannot enqueue ReportJob: no queue is configured/)
   t.match(err.message, /useSqsQueue\(\)/)
   await t.rejects(ReportJob.set({ wait: 5 }).performLater('x', 1), { message: /no queue is configured/ })
@@ -115,12 +115,12 @@ t.test('bad wait / waitUntil are refused before anything is sent', async (t) => 
   const q = recorder()
   setQueueAdapter(q)
   for (const wait of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
-    t.throws(() => ReportJob.set({ wait }).build('x', 1), { code: 'FASTIFY_AWS_JOB_DEFINITION', message: /wait must be a number of seconds >= 0/ }, String(wait))
+    t.throws(() => ReportJob.set({ wait }).build('x', 1), { code: 'FASTIFY_AWS_ENQUEUE_OPTION', message: /wait must be a number of seconds >= 0/ }, String(wait))
   }
   t.throws(() => ReportJob.set({ waitUntil: new Date('nope') }).build('x', 1), { message: /waitUntil is an invalid Date/ })
-  t.throws(() => ReportJob.set({ priority: 1.5 }).build('x', 1), { code: 'FASTIFY_AWS_JOB_DEFINITION', message: /priority must be a whole number/ })
+  t.throws(() => ReportJob.set({ priority: 1.5 }).build('x', 1), { code: 'FASTIFY_AWS_ENQUEUE_OPTION', message: /priority must be a whole number/ })
   t.equal(ReportJob.set({ priority: -3 }).build('x', 1).envelope.priority, -3, 'negative priorities are integers too')
-  await t.rejects(ReportJob.set({ wait: -5 }).performLater('x', 1), { code: 'FASTIFY_AWS_JOB_DEFINITION' })
+  await t.rejects(ReportJob.set({ wait: -5 }).performLater('x', 1), { code: 'FASTIFY_AWS_ENQUEUE_OPTION' })
   t.equal(q.requests.length, 0)
 })
 

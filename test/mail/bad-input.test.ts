@@ -123,7 +123,7 @@ t.test('SES unreachable: a retryable delivery failure with the network code', as
 t.test('a closed mailer refuses to send', async (t) => {
   const mailer = mailerFor(t, ses)
   await mailer.close()
-  await t.rejects(mailer.send(ok), { code: 'FASTIFY_AWS_MAILER', message: /closed/ })
+  await t.rejects(mailer.send(ok), { code: 'FASTIFY_AWS_MAILER_CLOSED', message: /closed/ })
   t.equal(ses.calls.length, 0)
 })
 

@@ -127,12 +127,12 @@ t.test('no mailer of that name in the worker: a clear error and the job is not l
   const [message] = await receiveAll(url)
   const run = await runJob(message!.Body!, { delivery: { transport: 'poller' } })
   t.equal(run.outcome, 'retry')
-  t.match(run.error, { code: 'FASTIFY_AWS_MAILER', message: /No mailer named "gone".*namespace 'gone'/ })
+  t.match(run.error, { code: 'FASTIFY_AWS_MAILER_NOT_FOUND', message: /No mailer named "gone".*namespace 'gone'/ })
 })
 
 t.test('without a queue adapter deliverLater says how to configure one', async (t) => {
   const mailer = mailerFor(t, ses, { from: 'app@example.com' })
-  await t.rejects(mailer.deliverLater({ to: 'ann@example.com', text: 'x' }), { code: 'FASTIFY_AWS_JOB_DEFINITION', message: /useSqsQueue/ })
+  await t.rejects(mailer.deliverLater({ to: 'ann@example.com', text: 'x' }), { code: 'FASTIFY_AWS_NO_QUEUE_ADAPTER', message: /useSqsQueue/ })
 })
 
 t.test('JSON form: round trip keeps every field; unknown fields from a queue are refused', async (t) => {

@@ -220,6 +220,6 @@ t.test('close() waits for sends in flight, then refuses new ones', async (t) => 
   const sent = await sending
   await closing
   t.equal((await ses.store())[0]?.messageId, sent.messageId, 'the send in flight completed')
-  await t.rejects(mailer.send({ to: 'ann@example.com', text: 'late' }), { code: 'FASTIFY_AWS_MAILER' })
-  await t.rejects(mailer.deliverLater({ to: 'ann@example.com', text: 'late' }), { code: 'FASTIFY_AWS_MAILER' })
+  await t.rejects(mailer.send({ to: 'ann@example.com', text: 'late' }), { code: 'FASTIFY_AWS_MAILER_CLOSED' })
+  await t.rejects(mailer.deliverLater({ to: 'ann@example.com', text: 'late' }), { code: 'FASTIFY_AWS_MAILER_CLOSED' })
 })

@@ -38,7 +38,7 @@ t.test('performLater (sync): body is the envelope, attributes name the class and
   t.equal(m!.MessageAttributes?.aws_sqs_active_job_version?.StringValue, VERSION)
   await queue.close()
   t.equal(getQueueAdapter(), undefined, 'close() unsets the adapter')
-  await t.rejects(GreetJob.performLater('x'), { code: 'FASTIFY_AWS_JOB_DEFINITION' })
+  await t.rejects(GreetJob.performLater('x'), { code: 'FASTIFY_AWS_NO_QUEUE_ADAPTER' })
 })
 
 t.test('an unknown queue name is an error naming the queue and where to configure it', async (t) => {

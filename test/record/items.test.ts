@@ -232,7 +232,7 @@ t.test('increment is refused on an unsaved change, and on an attribute that is n
 t.test('a value that cannot be cast is refused when assigned, naming the attribute', async (t) => {
   const Typed = defineModel('Typed', { attributes: { id: attr.string({ hashKey: true }), at: attr.datetime(), m: attr.map() } })
   const item = new Typed({ id: 'x' })
-  t.throws(() => item.assign({ at: 'not a time' }), { code: 'FASTIFY_AWS_RECORD_USAGE', message: 'Typed.at: "not a time" is not a date/time' })
+  t.throws(() => item.assign({ at: 'not a time' }), { code: 'FASTIFY_AWS_RECORD_VALUE', statusCode: 400, message: 'Typed.at: "not a time" is not a date/time' })
   t.throws(() => item.assign({ m: [1] as never }), { message: 'Typed.m: an array is not a map' })
   t.throws(() => item.assign({ nope: 1 } as never), { message: 'Typed has no attribute "nope".' })
   t.throws(() => new Typed({ id: 'x', at: 'soon' }), { message: /Typed\.at: "soon" is not a date\/time/ })

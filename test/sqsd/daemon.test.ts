@@ -212,7 +212,7 @@ t.test('start fails with a precise error for a queue that does not exist', async
     logger,
   })
   t.teardown(() => daemon.stop())
-  await t.rejects(daemon.start(), { code: 'FASTIFY_AWS_DEV_CONFIG', message: /no-such-queue.*--queue-url/ })
+  await t.rejects(daemon.start(), { code: 'FASTIFY_AWS_SQSD_QUEUE_UNREADABLE', message: /no-such-queue.*--queue-url/, cause: { name: String } })
 })
 
 t.test('a frozen connection: the stalled receive fails after its time limit, is logged, and polling carries on', async (t) => {
