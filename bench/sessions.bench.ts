@@ -59,7 +59,7 @@ async function memoryApp(): Promise<FastifyInstance> {
 
 async function dynamoApp(client: DynamoDBClient, options: Partial<FastifyAwsSessionsOptions>): Promise<FastifyInstance> {
   const app = Fastify()
-  await app.register(fastifyAwsSessions, { secret: SECRET, dynamo_db_client: client, configLoad: { env: {}, cwd: '/nonexistent' }, ...options })
+  await app.register(fastifyAwsSessions, { secret: SECRET, dynamoDbClient: client, configLoad: { env: {}, cwd: '/nonexistent' }, ...options })
   routes(app)
   return app
 }

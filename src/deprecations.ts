@@ -27,6 +27,14 @@ export const DYNAMODB_SESSIONS_RENAMED = createDeprecation({
   message: 'dynamoDbSessions is deprecated: register fastifyAwsSessions (same options).',
 })
 
+// ── option names: camelCase in code (YAML keys and ENV names keep the Rails gems' snake_case) ──────
+/** Session options in code were snake_case (`max_stale`); they are camelCase now (`maxStale`). */
+export const SESSION_SNAKE_CASE_OPTIONS = createDeprecation({
+  code: 'FASTIFY_AWS_DEP004',
+  message:
+    'Session options in code are camelCase now: %s. The snake_case spelling still works until the next major; YAML keys and AWS_DYNAMO_DB_SESSION_* names keep it.',
+})
+
 /**
  * `fn` with `warning` emitted on each call before it runs (process-warning emits it once per process). For a
  * deprecated plugin name, wrap the plugin function and give the result to fastify-plugin with the new name's

@@ -6,13 +6,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { fastifyAwsWorker, workerTier } from '../src/worker/index.js'
 import { fastifyAwsQueue, sqsQueuePlugin } from '../src/queue/index.js'
-import { dynamoDbSessions, fastifyAwsSessions } from '../src/sessions/index.js'
+import { DynamoDbSessionStore, dynamoDbSessions, fastifyAwsSessions } from '../src/sessions/index.js'
 import { testAws } from './helpers/emulators.js'
 
 /** Codes of the deprecation warnings this process emitted, in order. */
 const warned: string[] = []
+const messages: string[] = []
 const onWarning = (warning: Error & { code?: string }): void => {
-  if (warning.name === 'DeprecationWarning' && warning.code?.startsWith('FASTIFY_AWS_DEP')) warned.push(warning.code)
+  if (warning.name === 'DeprecationWarning' && warning.code?.startsWith('FASTIFY_AWS_DEP')) {
+    warned.push(warning.code)
+    messages.push(warning.message)
+  }
 }
 process.on('warning', onWarning)
 t.teardown(() => process.off('warning', onWarning))
@@ -63,7 +67,7 @@ const aliases = [
       const app = Fastify()
       await app.register(plugin === 'old' ? dynamoDbSessions : fastifyAwsSessions, {
         secret: 'x'.repeat(32),
-        dynamo_db_client: dynamo,
+        dynamoDbClient: dynamo,
         configLoad: { env: {}, cwd },
       })
       await app.ready()
@@ -91,3 +95,26 @@ for (const alias of aliases) {
     t.same(warned, [alias.code], 'one warning for two registrations')
   })
 }
+
+t.test('session options in snake_case still work in code, warn once with FASTIFY_AWS_DEP004, and camelCase wins', async (t) => {
+  const cwd = t.testdir({})
+  warned.length = 0
+  messages.length = 0
+  const current = new DynamoDbSessionStore({ dynamoDbClient: dynamo, tableName: 'camel_case', maxStale: 600 }, { env: {}, cwd })
+  t.equal(current.settings.table_name, 'camel_case')
+  t.equal(current.settings.max_stale, 600)
+  await settled()
+  t.same(warned, [], 'camelCase does not warn')
+
+  const old = new DynamoDbSessionStore({ dynamo_db_client: dynamo, table_name: 'snake_case', max_stale: 900, touch_after: 5 }, { env: {}, cwd })
+  t.equal(old.settings.table_name, 'snake_case')
+  t.equal(old.settings.max_stale, 900)
+  t.equal(old.settings.touch_after, 5)
+  t.equal(old.settings.dynamo_db_client, dynamo)
+  const both = new DynamoDbSessionStore({ dynamoDbClient: dynamo, table_name: 'snake_case', tableName: 'camel_case' }, { env: {}, cwd })
+  t.equal(both.settings.table_name, 'camel_case', 'the camelCase spelling wins when both are given')
+  await settled()
+  t.same(warned, ['FASTIFY_AWS_DEP004'], 'one warning for two stores')
+  t.match(messages[0], /dynamoDbClient instead of dynamo_db_client, tableName instead of table_name, maxStale instead of max_stale/)
+  t.match(messages[0], /YAML keys and AWS_DYNAMO_DB_SESSION_\* names keep it/)
+})

@@ -13,5 +13,6 @@ export {
   type LoadedConfig,
   type ValueSource,
 } from './loader.js'
+export { fromCamelCaseOptions, camelCase, snakeCase, type CamelCase, type CamelCaseKeys } from './casing.js'
 export { interpolate, yamlExpansionProblem, MAX_YAML_VALUES } from './yaml-file.js'
 export { loadCronYaml, parseCronYaml, nextFireTime, scheduleProblem, type CronEntry, type CronYamlCheck } from './cron-yaml.js'

@@ -11,7 +11,10 @@ export {
   sessionConfigSource,
   loadSessionSettings,
   RESERVED_ATTRIBUTES,
+  sessionSettingsFromOptions,
   type SessionSettings,
+  type SessionOptions,
+  type DeprecatedSessionOptions,
   type ResolvedSessionSettings,
   type SessionConfigLoad,
 } from './options.js'

@@ -2,7 +2,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { AwsClientOptions } from '../aws/index.js'
 import type { JobLogger } from '../jobs/index.js'
-import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionInput } from '../config/index.js'
+import {
+  defineOptions,
+  fromCamelCaseOptions,
+  loadConfig,
+  option,
+  camelCase,
+  type CamelCase,
+  type CamelCaseKeys,
+  type LoadConfigOptions,
+  type OptionInput,
+} from '../config/index.js'
+import { SESSION_SNAKE_CASE_OPTIONS } from '../deprecations.js'
 import { ConfigError } from '../errors.js'
 import type { SessionErrorHandler } from './error-handler.js'
 
@@ -73,8 +84,27 @@ export const sessionConfigSource = {
   envPrefix: 'AWS_DYNAMO_DB_SESSION_',
 } as const
 
-/** Session options as code gives them (snake_case keys, as in YAML). */
+/** Session settings under their YAML keys (snake_case): what {@link loadSessionSettings} takes. */
 export type SessionSettings = OptionInput<typeof sessionOptions>
+
+/** Session options as code gives them: camelCase (`maxStale`, `tableName`); each overrides its ENV/YAML counterpart. */
+export type SessionOptions = CamelCaseKeys<SessionSettings> & {
+  /** Explicit YAML file (else config/aws_dynamo_db_session_store[/<NODE_ENV>].yml). */
+  configFile?: string
+}
+
+/**
+ * Session options in code, snake_case keys that have a camelCase name: still accepted (a deprecation warning,
+ * FASTIFY_AWS_DEP004, names the new spelling).
+ */
+export type DeprecatedSessionOptions = { [K in keyof SessionSettings as K extends CamelCase<K> ? never : K]?: SessionSettings[K] }
+
+/** Code options (camelCase, or the deprecated snake_case) as settings; warns once when snake_case keys are used. */
+export function sessionSettingsFromOptions(options: SessionOptions & DeprecatedSessionOptions): SessionSettings & { configFile?: string } {
+  const { code, snakeCaseKeys } = fromCamelCaseOptions(sessionOptions, options)
+  if (snakeCaseKeys.length > 0) SESSION_SNAKE_CASE_OPTIONS(snakeCaseKeys.map((k) => `${camelCase(k)} instead of ${k}`).join(', '))
+  return code as SessionSettings & { configFile?: string }
+}
 
 /** Where to look for ENV and YAML (defaults: `process.env`, `process.cwd()`, `NODE_ENV`). */
 export type SessionConfigLoad = Omit<LoadConfigOptions<typeof sessionOptions>, 'code'>

@@ -4,13 +4,16 @@ import fastifySession, { type CookieOptions, type FastifySessionOptions } from '
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { kCurrentLoad, kLoadedSession, loadedSessionOf } from './loaded-session.js'
-import type { SessionConfigLoad, SessionSettings } from './options.js'
+import type { DeprecatedSessionOptions, SessionConfigLoad, SessionOptions } from './options.js'
 import { checkSecret, type SessionSigner } from './secret.js'
 import { DynamoDbSessionStore } from './store.js'
 import { DYNAMODB_SESSIONS_RENAMED, warnFirst } from '../deprecations.js'
 
-/** Options of {@link fastifyAwsSessions}: the store's options (snake_case, also from ENV/YAML) plus these. */
-export interface FastifyAwsSessionsOptions extends SessionSettings {
+/**
+ * Options of {@link fastifyAwsSessions}: the store's options (camelCase; ENV and YAML fill the rest under their
+ * snake_case names) plus these. The store's options in snake_case still work, with a deprecation warning.
+ */
+export interface FastifyAwsSessionsOptions extends SessionOptions, DeprecatedSessionOptions {
   /**
    * Cookie signing secret(s), each at least 32 characters (the first signs, all verify, for rotation), or a
    * signer. Overrides `secret_key` (`AWS_DYNAMO_DB_SESSION_SECRET_KEY`).
@@ -30,8 +33,6 @@ export interface FastifyAwsSessionsOptions extends SessionSettings {
   cookiePrefix?: string
   /** HMAC algorithm of the cookie signature (default `sha256`). */
   algorithm?: string
-  /** Explicit YAML file (else config/aws_dynamo_db_session_store[/<NODE_ENV>].yml). */
-  configFile?: string
   /** Where ENV and YAML are read from (defaults: `process.env`, `process.cwd()`, `NODE_ENV`). */
   configLoad?: SessionConfigLoad
 }
@@ -184,7 +185,7 @@ function isLoopbackHost(hostname: string): boolean {
  * cookies `httpOnly`, `sameSite: 'lax'`, `secure: 'auto'`. A signing secret of at least 32 characters is required.
  *
  * @example
- * await app.register(fastifyAwsSessions, { secret: process.env.SESSION_SECRET, max_stale: 3600 })
+ * await app.register(fastifyAwsSessions, { secret: process.env.SESSION_SECRET, maxStale: 3600 })
  * app.post('/login', async (req) => { req.session.set('userId', 42); return 'ok' })
  */
 export const fastifyAwsSessions = fp(plugin, { name: 'fastify-aws-sessions', fastify: '5.x' })

@@ -11,9 +11,11 @@ import { kCurrentLoad, loadedSessionOf, type LoadReport, type LoadedSession } fr
 import { lockAndRead, type LockPolicy } from './locking.js'
 import {
   loadSessionSettings,
+  sessionSettingsFromOptions,
+  type DeprecatedSessionOptions,
   type ResolvedSessionSettings,
   type SessionConfigLoad,
-  type SessionSettings,
+  type SessionOptions,
 } from './options.js'
 import { cookieExpiry, deserializeSession, serializeSession, type StoredSessionData } from './session-data.js'
 import { SessionTable, type WriteGuard } from './session-table.js'
@@ -47,7 +49,7 @@ const MAX_ID_BYTES = 1024
  * - Errors go to the error handler (default: log and carry on without the session; see {@link defaultErrorHandler}).
  *
  * @example
- * const store = new DynamoDbSessionStore({ table_name: 'app-sessions', max_stale: 3600 })
+ * const store = new DynamoDbSessionStore({ tableName: 'app-sessions', maxStale: 3600 })
  * await app.register(fastifySession, { secret, store })
  */
 export class DynamoDbSessionStore implements SessionStore {
@@ -72,11 +74,12 @@ export class DynamoDbSessionStore implements SessionStore {
   #currentLoad: LoadReport | undefined
 
   /**
-   * @param options session options in code (snake_case, as in YAML); ENV and YAML fill the rest.
+   * @param options session options in code (camelCase: `tableName` for YAML's `table_name`); ENV and YAML fill the
+   *   rest. The snake_case spelling still works, with a deprecation warning (FASTIFY_AWS_DEP004).
    * @param load where ENV and YAML are read from (defaults: `process.env`, `process.cwd()`, `NODE_ENV`).
    */
-  constructor(options: SessionSettings & { configFile?: string } = {}, load: SessionConfigLoad = {}) {
-    const s = loadSessionSettings(options, load)
+  constructor(options: SessionOptions & DeprecatedSessionOptions = {}, load: SessionConfigLoad = {}) {
+    const s = loadSessionSettings(sessionSettingsFromOptions(options), load)
     this.settings = s
     const { client, owned } = clientOrCreate(
       s.dynamo_db_client,

@@ -11,7 +11,7 @@ const { client, calls } = countedClient(ddb.endpoint)
 t.teardown(() => client.destroy())
 await makeTable(client, TABLE)
 
-const locking = { dynamo_db_client: client, enable_locking: true, lock_retry_delay: 5, lock_max_wait_time: 30, lock_expiry_time: 30_000 }
+const locking = { dynamoDbClient: client, enableLocking: true, lockRetryDelay: 5, lockMaxWaitTime: 30, lockExpiryTime: 30_000 }
 
 t.test('concurrent increments on one session: none is lost with locking', async (t) => {
   const { app, url } = await startApp(locking)
@@ -49,7 +49,7 @@ t.test('calls per request with locking: the read takes the lock, the write relea
 
 t.test('a request that does not save its session still releases the lock', async (t) => {
   // rolling: false → @fastify/session does not call set for an unchanged session; the plugin's onResponse unlocks.
-  const { app, url } = await startApp({ ...locking, rolling: false, lock_max_wait_time: 5 })
+  const { app, url } = await startApp({ ...locking, rolling: false, lockMaxWaitTime: 5 })
   t.teardown(() => app.close())
   const browser = new Browser(url)
   await browser.send('POST', '/login', { user: 'reader' })
@@ -63,7 +63,7 @@ t.test('a request that does not save its session still releases the lock', async
 })
 
 t.test('a lock held too long: the waiter fails with 503 after lock_max_wait_time', async (t) => {
-  const { app, url } = await startApp({ ...locking, lock_max_wait_time: 0.2, lock_retry_delay: 20 })
+  const { app, url } = await startApp({ ...locking, lockMaxWaitTime: 0.2, lockRetryDelay: 20 })
   t.teardown(() => app.close())
   const browser = new Browser(url)
   await browser.send('POST', '/login', { user: 'blocked' })
@@ -76,7 +76,7 @@ t.test('a lock held too long: the waiter fails with 503 after lock_max_wait_time
 })
 
 t.test('an abandoned lock (past lock_expiry_time) is taken over', async (t) => {
-  const { app, url } = await startApp({ ...locking, lock_expiry_time: 1000 })
+  const { app, url } = await startApp({ ...locking, lockExpiryTime: 1000 })
   t.teardown(() => app.close())
   const browser = new Browser(url)
   await browser.send('POST', '/login', { user: 'rescued' })
@@ -93,7 +93,7 @@ t.test('a request whose lock was taken over cannot overwrite the newer session',
   const inHandler = new Promise<void>((resolve) => (entered = resolve))
   let release!: () => void
   const released = new Promise<void>((resolve) => (release = resolve))
-  const { app, url } = await startApp({ ...locking, lock_expiry_time: 1 }, async () => {
+  const { app, url } = await startApp({ ...locking, lockExpiryTime: 1 }, async () => {
     entered()
     await released
   })

@@ -14,7 +14,7 @@ t.teardown(() => client.destroy())
 
 async function register(options: FastifyAwsSessionsOptions) {
   const app = Fastify()
-  await app.register(fastifyAwsSessions, { configLoad: noConfig, dynamo_db_client: client, ...options })
+  await app.register(fastifyAwsSessions, { configLoad: noConfig, dynamoDbClient: client, ...options })
   await app.ready()
   return app
 }
@@ -31,7 +31,7 @@ t.test('the secret is required and at least 32 characters, with a message saying
 
   const fromEnv = Fastify()
   await fromEnv.register(fastifyAwsSessions, {
-    dynamo_db_client: client,
+    dynamoDbClient: client,
     configLoad: { env: { AWS_DYNAMO_DB_SESSION_SECRET_KEY: SECRET }, cwd: '/nonexistent' },
   })
   await fromEnv.ready()
@@ -52,7 +52,7 @@ t.test('closes only the client it made', async (t) => {
     givenDestroyed = true
     destroyGiven()
   }
-  const app = await register({ secret: SECRET, dynamo_db_client: given })
+  const app = await register({ secret: SECRET, dynamoDbClient: given })
   t.equal(app.dynamoDbSessionStore.ownsClient, false)
   await app.close()
   t.equal(givenDestroyed, false, 'a given client is left open')
@@ -62,7 +62,7 @@ t.test('closes only the client it made', async (t) => {
   await own.register(fastifyAwsSessions, {
     secret: SECRET,
     configLoad: noConfig,
-    client_options: { ...testAws, endpoint: 'http://127.0.0.1:9' },
+    clientOptions: { ...testAws, endpoint: 'http://127.0.0.1:9' },
   })
   await own.ready()
   const store = own.dynamoDbSessionStore
@@ -76,7 +76,7 @@ t.test('closes only the client it made', async (t) => {
   await own.close()
   t.equal(ownDestroyed, true, 'its own client is destroyed on close')
 
-  const shared = new DynamoDbSessionStore({ dynamo_db_client: client }, noConfig)
+  const shared = new DynamoDbSessionStore({ dynamoDbClient: client }, noConfig)
   const withStore = await register({ secret: SECRET, store: shared })
   t.equal(withStore.dynamoDbSessionStore, shared, 'a given store is used as it is')
   await withStore.close()
@@ -85,7 +85,7 @@ t.test('closes only the client it made', async (t) => {
 t.test('works when @fastify/cookie is already registered', async (t) => {
   const app = Fastify()
   await app.register(fastifyCookie)
-  await app.register(fastifyAwsSessions, { secret: SECRET, dynamo_db_client: client, configLoad: noConfig })
+  await app.register(fastifyAwsSessions, { secret: SECRET, dynamoDbClient: client, configLoad: noConfig })
   app.get('/', async (req) => ({ hasSession: Boolean(req.session) }))
   const res = await app.inject({ url: '/' })
   t.same(res.json(), { hasSession: true })
@@ -97,7 +97,7 @@ t.test('warns once when session cookies go out over plain http to a public host'
   const app = Fastify({
     logger: { level: 'warn', stream: new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }) },
   })
-  await app.register(fastifyAwsSessions, { secret: SECRET, dynamo_db_client: client, configLoad: noConfig })
+  await app.register(fastifyAwsSessions, { secret: SECRET, dynamoDbClient: client, configLoad: noConfig })
   app.get('/', async () => 'ok')
   await app.inject({ url: '/', headers: { host: 'localhost:3000' } })
   t.equal(lines.length, 0, 'not for localhost')

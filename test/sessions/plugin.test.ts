@@ -12,7 +12,7 @@ const { client, calls } = countedClient(ddb.endpoint)
 t.teardown(() => client.destroy())
 await makeTable(client, TABLE)
 
-const { app, url, logs } = await startApp({ dynamo_db_client: client })
+const { app, url, logs } = await startApp({ dynamoDbClient: client })
 t.teardown(() => app.close())
 
 /** Runs `fn` and returns the DynamoDB calls it caused. */
@@ -73,7 +73,7 @@ t.test('write economy: DynamoDB calls per request', async (t) => {
 })
 
 t.test('an unchanged session is touched once touch_after has passed', async (t) => {
-  const touchy = await startApp({ dynamo_db_client: client, touch_after: 0 })
+  const touchy = await startApp({ dynamoDbClient: client, touchAfter: 0 })
   t.teardown(() => touchy.app.close())
   const browser = new Browser(touchy.url)
   await browser.send('POST', '/login', { user: 'cy' })
@@ -120,7 +120,7 @@ t.test('expiry: an item past expire_at reads as missing even before TTL deletes 
 })
 
 t.test('max_stale and max_age apply to existing items at once', async (t) => {
-  const strict = await startApp({ dynamo_db_client: client, max_stale: 600, max_age: 3600 })
+  const strict = await startApp({ dynamoDbClient: client, maxStale: 600, maxAge: 3600 })
   t.teardown(() => strict.app.close())
   const now = Date.now() / 1000
   const stale = new Browser(strict.url)
@@ -177,7 +177,7 @@ t.test('DynamoDB unavailable: logged, answered without the session, cookie kept'
   const deadPort = await freePort()
   const dead = countedClient(`http://127.0.0.1:${deadPort}`, 1)
   t.teardown(() => dead.client.destroy())
-  const down = await startApp({ dynamo_db_client: dead.client })
+  const down = await startApp({ dynamoDbClient: dead.client })
   t.teardown(() => down.app.close())
   const browser = new Browser(down.url)
   const cookie = encodeURIComponent(new Signer(SECRET).sign('some-existing-session-id-123456'))
@@ -193,7 +193,7 @@ t.test('DynamoDB unavailable: logged, answered without the session, cookie kept'
   t.equal(logged?.level, 50, 'at error level')
   t.match(String((logged?.err as { message?: string })?.message), /Session get failed/)
 
-  const raising = await startApp({ dynamo_db_client: dead.client, raise_errors: true })
+  const raising = await startApp({ dynamoDbClient: dead.client, raiseErrors: true })
   t.teardown(() => raising.app.close())
   const strict = new Browser(raising.url)
   strict.jar.set('sessionId', cookie)
@@ -203,8 +203,8 @@ t.test('DynamoDB unavailable: logged, answered without the session, cookie kept'
 
   const seen: string[] = []
   const custom = await startApp({
-    dynamo_db_client: dead.client,
-    error_handler: (err, ctx) => {
+    dynamoDbClient: dead.client,
+    errorHandler: (err, ctx) => {
       seen.push(`${ctx.operation}:${(err as { code?: string }).code}`)
     },
   })
@@ -216,7 +216,7 @@ t.test('DynamoDB unavailable: logged, answered without the session, cookie kept'
 })
 
 t.test('a missing table is a clear error, never silently sessionless', async (t) => {
-  const missing = await startApp({ dynamo_db_client: client, table_name: 'no-such-table' })
+  const missing = await startApp({ dynamoDbClient: client, tableName: 'no-such-table' })
   t.teardown(() => missing.app.close())
   const browser = new Browser(missing.url)
   const answer = await browser.send('POST', '/login', { user: 'x' })
@@ -248,7 +248,7 @@ t.test('a slower request never brings back a session another request destroyed (
   const inHandler = new Promise<void>((resolve) => (entered = resolve))
   let release!: () => void
   const released = new Promise<void>((resolve) => (release = resolve))
-  const gated = await startApp({ dynamo_db_client: client }, async () => {
+  const gated = await startApp({ dynamoDbClient: client }, async () => {
     entered()
     await released
   })

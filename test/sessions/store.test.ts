@@ -23,7 +23,7 @@ function callbackOf<T>(run: (cb: (err?: unknown, value?: T) => void) => void): P
 }
 
 t.test('touch (express-session contract) moves the expiry of an existing session only', async (t) => {
-  const store = new DynamoDbSessionStore({ dynamo_db_client: client }, noConfig)
+  const store = new DynamoDbSessionStore({ dynamoDbClient: client }, noConfig)
   await store.save('touch-me-000000000000000000000000', { user: 'x' })
   const before = await readSessionItem(client, TABLE, 'touch-me-000000000000000000000000')
   const session = { user: 'x', cookie: { originalMaxAge: 3_600_000 } } as unknown as Session
@@ -36,22 +36,22 @@ t.test('touch (express-session contract) moves the expiry of an existing session
 })
 
 t.test('an unreadable item reads as no session (and a lock taken on it is released)', async (t) => {
-  for (const enable_locking of [false, true]) {
-    const id = `corrupt-${enable_locking}-0000000000000000000`
+  for (const enableLocking of [false, true]) {
+    const id = `corrupt-${enableLocking}-0000000000000000000`
     await client.send(
       new PutItemCommand({
         TableName: TABLE,
         Item: { session_id: { S: id }, data: { S: 'not json' }, updated_at: { N: '1' }, expire_at: { N: String(Date.now() / 1000 + 60) } },
       }),
     )
-    const store = new DynamoDbSessionStore({ dynamo_db_client: client, enable_locking }, noConfig)
+    const store = new DynamoDbSessionStore({ dynamoDbClient: client, enableLocking }, noConfig)
     t.equal(await callbackOf((cb) => store.get(id, cb)), null)
-    t.equal((await readSessionItem(client, TABLE, id))?.locked_at, undefined, `no lock left (locking ${enable_locking})`)
+    t.equal((await readSessionItem(client, TABLE, id))?.locked_at, undefined, `no lock left (locking ${enableLocking})`)
   }
 })
 
 t.test('ids no generator makes are answered without a call', async (t) => {
-  const store = new DynamoDbSessionStore({ dynamo_db_client: client }, noConfig)
+  const store = new DynamoDbSessionStore({ dynamoDbClient: client }, noConfig)
   const before = calls.length
   t.equal(await callbackOf((cb) => store.get('', cb)), null)
   t.equal(await callbackOf((cb) => store.get('x'.repeat(1025), cb)), null)
@@ -59,7 +59,7 @@ t.test('ids no generator makes are answered without a call', async (t) => {
 })
 
 t.test('with @fastify/session directly (no plugin) the store works and writes whenever asked', async (t) => {
-  const store = new DynamoDbSessionStore({ dynamo_db_client: client }, noConfig)
+  const store = new DynamoDbSessionStore({ dynamoDbClient: client }, noConfig)
   const app = Fastify()
   await app.register(fastifyCookie)
   await app.register(fastifySession, { secret: SECRET, store, cookie: { secure: false }, saveUninitialized: false })
@@ -79,7 +79,7 @@ t.test('with @fastify/session directly (no plugin) the store works and writes wh
 })
 
 t.test('a request DynamoDB rejects (here: the wrong key name) fails loudly instead of running sessionless', async (t) => {
-  const wrong = await startApp({ dynamo_db_client: client, table_key: 'id' })
+  const wrong = await startApp({ dynamoDbClient: client, tableKey: 'id' })
   t.teardown(() => wrong.app.close())
   const answer = await new Browser(wrong.url).send('POST', '/login', { user: 'x' })
   t.equal(answer.status, 500)
@@ -97,7 +97,7 @@ t.test('a DynamoDB that accepts connections but never answers does not hang requ
   })
   const port = (blackhole.address() as AddressInfo).port
   const hung = await startApp({
-    client_options: { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+    clientOptions: { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
   })
   t.teardown(() => hung.app.close())
   const browser = new Browser(hung.url)

@@ -100,7 +100,7 @@ t.test('create-table refuses a table with another key, or TTL on another attribu
 })
 
 t.test('sessions work on DynamoDB Local; an expired item reads as missing before TTL deletes it', async (t) => {
-  const { app, url } = await startApp({ dynamo_db_client: client })
+  const { app, url } = await startApp({ dynamoDbClient: client })
   t.teardown(() => app.close())
   const browser = new Browser(url)
   await browser.send('POST', '/login', { user: 'grace' })
@@ -111,7 +111,7 @@ t.test('sessions work on DynamoDB Local; an expired item reads as missing before
   t.same((await browser.send('GET', '/me')).body, { user: null, count: 0 })
   t.ok(await readSessionItem(client, 'sessions', id), 'the item is still there: TTL deletes lazily, reads do not wait for it')
 
-  const locked = await startApp({ dynamo_db_client: client, enable_locking: true, lock_retry_delay: 5, lock_max_wait_time: 30, lock_expiry_time: 30_000 })
+  const locked = await startApp({ dynamoDbClient: client, enableLocking: true, lockRetryDelay: 5, lockMaxWaitTime: 30, lockExpiryTime: 30_000 })
   t.teardown(() => locked.app.close())
   const user = new Browser(locked.url)
   await user.send('POST', '/login', { user: 'lock' })

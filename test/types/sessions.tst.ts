@@ -20,6 +20,14 @@ describe('fastifyAwsSessions', () => {
     expect<FastifyAwsSessionsOptions>().type.toHaveProperty('store')
   })
 
+  test('store options are camelCase in code; the snake_case spelling is still accepted', () => {
+    expect(app.register(fastifyAwsSessions, { tableName: 'app_sessions', maxStale: 3600, enableLocking: true })).type.not.toRaiseError()
+    expect(app.register(fastifyAwsSessions, { maxStale: '3600' })).type.toRaiseError()
+    expect(app.register(fastifyAwsSessions, { max_stale: 3600, table_name: 'app_sessions' })).type.not.toRaiseError()
+    expect(new DynamoDbSessionStore({ tableName: 'app_sessions', touchAfter: 0 })).type.toBe<DynamoDbSessionStore>()
+    expect(app.register(fastifyAwsSessions, { maxStal: 3600 })).type.toRaiseError()
+  })
+
   test('the deprecated names are the same plugin and options', () => {
     expect(dynamoDbSessions).type.toBe(fastifyAwsSessions)
     expect<DynamoDbSessionPluginOptions>().type.toBe<FastifyAwsSessionsOptions>()
