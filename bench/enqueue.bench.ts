@@ -120,7 +120,7 @@ function raw(lanes: number, build = false) {
 
 /** `queue.enqueueAll` of freshly built jobs (envelopes, arguments checks, bodies and attributes made in the clock). */
 async function enqueueAll(c: SQSClient, url: string): Promise<void> {
-  const queue = new SqsQueue({ client: c, load: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } } })
+  const queue = new SqsQueue({ client: c, configLoad: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } } })
   const results = await queue.enqueueAll(Array.from({ length: MESSAGES }, (_, i) => SignupJob.build(...argsOf(i))))
   if (results.some((r) => !r.ok)) throw new Error('enqueueAll: some jobs were not sent')
   await queue.close()
@@ -133,7 +133,7 @@ async function performLaterAsync(c: SQSClient, url: string): Promise<void> {
     client: c,
     async: true,
     onAsyncError: () => void failed++,
-    load: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } },
+    configLoad: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } },
   })
   setQueueAdapter(queue)
   const accepted: Promise<unknown>[] = []

@@ -74,7 +74,7 @@ async function startEmulator(): Promise<{ endpoint: string; clear(): Promise<voi
 
 const ses = await startEmulator()
 const client = new SESv2Client({ endpoint: ses.endpoint, region, credentials, maxAttempts: 1 })
-const mailer = createMailer({ client, from: 'bench@example.com', config: { env: {}, cwd: '/nonexistent-config-dir' } })
+const mailer = createMailer({ client, from: 'bench@example.com', configLoad: { env: {}, cwd: '/nonexistent-config-dir' } })
 const transport = nodemailer.createTransport({ SES: { sesClient: client, SendEmailCommand } })
 const raw = (await mailer.compose(message)).raw
 const prebuilt = new SendEmailCommand({

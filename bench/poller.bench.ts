@@ -59,7 +59,7 @@ function measured(n: number, started: number, cpu: NodeJS.CpuUsage): Measured {
 /** A fresh queue holding `n` messages of `job` (sent with our enqueueAll, so bodies are real envelopes). */
 async function filledQueue(n: number, job: typeof NoopJob | typeof SlowJob): Promise<string> {
   const url = (await admin.send(new CreateQueueCommand({ QueueName: `bench-${queueNo++}`, Attributes: { VisibilityTimeout: '120' } }))).QueueUrl!
-  const queue = new SqsQueue({ client: admin, load: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } } })
+  const queue = new SqsQueue({ client: admin, configLoad: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } } })
   for (let i = 0; i < n; i += 1000) {
     const results = await queue.enqueueAll(Array.from({ length: Math.min(1000, n - i) }, () => job.build()))
     if (results.some((r) => !r.ok)) throw new Error('fill failed')
@@ -102,7 +102,7 @@ async function ceiling(url: string, n: number, loops: number, withAttributes = f
 async function ours(url: string, n: number, recording = false): Promise<Measured> {
   const recorder = recording ? new RunRecorder(500).start() : undefined
   const c = client()
-  const poller = new Poller({ registry, client: c, load: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } }, concurrency: CONCURRENCY })
+  const poller = new Poller({ registry, client: c, configLoad: { env: {}, cwd: process.cwd(), code: { queues: { default: url } } }, concurrency: CONCURRENCY })
   let done = 0
   let finish: () => void = () => {}
   const all = new Promise<void>((r) => (finish = r))

@@ -35,6 +35,24 @@ export const SESSION_SNAKE_CASE_OPTIONS = createDeprecation({
     'Session options in code are camelCase now: %s. The snake_case spelling still works until the next major; YAML keys and AWS_DYNAMO_DB_SESSION_* names keep it.',
 })
 
+// ── one name for where configuration is read from: configLoad ({ env, cwd, nodeEnv, … }) ──────────
+/** The queue's, poller's and Lambda handler's `load` option is `configLoad` now. */
+export const LOAD_OPTION_RENAMED = createDeprecation({
+  code: 'FASTIFY_AWS_DEP005',
+  message: '%s: the load option is deprecated: pass configLoad (the same fields: env, cwd, nodeEnv, code).',
+})
+/** The mailer's and the instrumentation plugin's `config` option (where configuration is read from) is `configLoad` now. */
+export const CONFIG_OPTION_RENAMED = createDeprecation({
+  code: 'FASTIFY_AWS_DEP006',
+  message: '%s: the config option is deprecated: pass configLoad (the same fields: env, cwd, nodeEnv).',
+})
+
+/** `value`, emitting `warning` (named after `where`) when it is set: an option given under its deprecated name. */
+export function deprecatedOption<T>(value: T | undefined, warning: (where: string) => unknown, where: string): T | undefined {
+  if (value !== undefined) warning(where)
+  return value
+}
+
 /**
  * `fn` with `warning` emitted on each call before it runs (process-warning emits it once per process). For a
  * deprecated plugin name, wrap the plugin function and give the result to fastify-plugin with the new name's

@@ -5,7 +5,12 @@ import Fastify from 'fastify'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { fastifyAwsWorker, workerTier } from '../src/worker/index.js'
-import { fastifyAwsQueue, sqsQueuePlugin } from '../src/queue/index.js'
+import { fastifyAwsQueue, loadQueueConfig, SqsQueue, sqsQueuePlugin } from '../src/queue/index.js'
+import { Poller } from '../src/poller/index.js'
+import { createLambdaHandler } from '../src/lambda/index.js'
+import { createMailer } from '../src/mail/index.js'
+import { fastifyAwsInstrumentation } from '../src/aws/index.js'
+import { JobRegistry } from '../src/jobs/index.js'
 import { DynamoDbSessionStore, dynamoDbSessions, fastifyAwsSessions } from '../src/sessions/index.js'
 import { testAws } from './helpers/emulators.js'
 
@@ -53,7 +58,7 @@ const aliases = [
       await app.register(plugin === 'old' ? sqsQueuePlugin : fastifyAwsQueue, {
         client: sqs,
         setAdapter: false,
-        load: { env: {}, cwd, code: { queues: { default: 'http://127.0.0.1:9/000000000000/default' } } },
+        configLoad: { env: {}, cwd, code: { queues: { default: 'http://127.0.0.1:9/000000000000/default' } } },
       })
       await app.ready()
       return { app, decorated: app.hasDecorator('jobQueue') }
@@ -117,4 +122,34 @@ t.test('session options in snake_case still work in code, warn once with FASTIFY
   t.same(warned, ['FASTIFY_AWS_DEP004'], 'one warning for two stores')
   t.match(messages[0], /dynamoDbClient instead of dynamo_db_client, tableName instead of table_name, maxStale instead of max_stale/)
   t.match(messages[0], /YAML keys and AWS_DYNAMO_DB_SESSION_\* names keep it/)
+})
+
+t.test('where configuration is read from is configLoad everywhere; load and config still work and warn once each', async (t) => {
+  const url = 'http://127.0.0.1:9/000000000000/from-load'
+  const cwd = t.testdir({})
+  const given = { env: {}, cwd, code: { queues: { default: url } } }
+  warned.length = 0
+  messages.length = 0
+
+  const queues = [new SqsQueue({ client: sqs, configLoad: given }), new SqsQueue({ client: sqs, load: given })]
+  t.same(queues.map((q) => q.config.queues.get('default')?.url), [url, url], 'SqsQueue reads the same configuration under both names')
+  await Promise.all(queues.map((q) => q.close()))
+  const pollers = [new Poller({ client: sqs, load: given }), new Poller({ client: sqs, configLoad: given })]
+  t.same(pollers.map((p) => p.config.queues.get('default')?.url), [url, url], 'so does the Poller')
+  t.ok(createLambdaHandler({ registry: new JobRegistry(), client: sqs, load: { env: {}, cwd } }), 'createLambdaHandler takes load')
+  t.equal(loadQueueConfig(given).queues.get('default')?.url, url)
+
+  const mailEnv = { FASTIFY_AWS_MAIL_FROM: 'app@example.com' }
+  const mailers = [createMailer({ configLoad: { env: mailEnv, cwd } }), createMailer({ name: 'old', config: { env: { FASTIFY_AWS_MAIL_OLD_FROM: 'old@example.com' }, cwd } })]
+  t.same(mailers.map((m) => m.name), ['default', 'old'])
+  await Promise.all(mailers.map((m) => m.close()))
+
+  const app = Fastify()
+  await app.register(fastifyAwsInstrumentation, { config: { env: {}, cwd } })
+  await app.ready()
+  await app.close()
+
+  await settled()
+  t.same(warned, ['FASTIFY_AWS_DEP005', 'FASTIFY_AWS_DEP006'], 'one warning per old name, however many parts use it')
+  t.match(messages, [/SqsQueue: the load option is deprecated: pass configLoad/, /createMailer: the config option is deprecated: pass configLoad/])
 })

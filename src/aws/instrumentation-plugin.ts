@@ -11,6 +11,7 @@ import {
   type OperationLogLevel,
 } from './instrumentation-config.js'
 import { instrumentSdkOperations, type InstrumentSdkOperationsOptions, type SdkInstrumentationStatus } from './instrumentation.js'
+import { CONFIG_OPTION_RENAMED, deprecatedOption } from '../deprecations.js'
 
 /** Options of {@link fastifyAwsInstrumentation}; each overrides its ENV/YAML counterpart. */
 export interface FastifyAwsInstrumentationOptions extends InstrumentSdkOperationsOptions {
@@ -19,6 +20,8 @@ export interface FastifyAwsInstrumentationOptions extends InstrumentSdkOperation
   /** Log calls made outside any request through `fastify.log` (`..._LOG_OUTSIDE_REQUESTS`, default true). */
   logOutsideRequests?: boolean
   /** Where configuration is read from (directory of `config/`, ENV, NODE_ENV, explicit YAML file). */
+  configLoad?: Omit<LoadConfigOptions<typeof instrumentationOptions>, 'code'> & { configFile?: string }
+  /** @deprecated Renamed {@link FastifyAwsInstrumentationOptions.configLoad}; warns once (FASTIFY_AWS_DEP006). */
   config?: Omit<LoadConfigOptions<typeof instrumentationOptions>, 'code'> & { configFile?: string }
 }
 
@@ -47,8 +50,8 @@ type MaybeLevelAware = FastifyBaseLogger & { isLevelEnabled?: (level: string) =>
 const currentRequest = new AsyncLocalStorage<{ owner: FastifyInstance; request: FastifyRequest }>()
 
 const instrumentation: FastifyPluginCallback<FastifyAwsInstrumentationOptions> = (fastify, opts, done) => {
-  const { config = {}, logLevel, logOutsideRequests, clients, searchFrom } = opts
-  const { configFile, ...load } = config
+  const { logLevel, logOutsideRequests, clients, searchFrom } = opts
+  const { configFile, ...load } = opts.configLoad ?? deprecatedOption(opts.config, CONFIG_OPTION_RENAMED, 'fastifyAwsInstrumentation') ?? {}
   let settings: ReturnType<typeof loadInstrumentationSettings>
   let status: SdkInstrumentationStatus
   try {

@@ -149,7 +149,7 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
     const queueNames = new Set(['default', ...loadQueueConfig({ cwd }).queues.keys()])
     const jobQueue = useSqsQueue({
       client: sqs,
-      load: { cwd, code: { queues: Object.fromEntries([...queueNames].map((n) => [n, queueUrl])) } },
+      configLoad: { cwd, code: { queues: Object.fromEntries([...queueNames].map((n) => [n, queueUrl])) } },
     })
     closers.push(() => jobQueue.close())
 

@@ -37,7 +37,7 @@ export function createDefaultLambdaHandler(source: DefaultHandlerSource = {}): L
     const registry = await loadJobsModule(settings.jobs_module, { cwd, namedBy: `FASTIFY_AWS_LAMBDA_JOBS_MODULE=${settings.jobs_module}` })
     // Synchronous: the environment may freeze as soon as the handler returns, holding back lines still buffered.
     const logger = pino({ level: settings.log_level }, pino.destination({ sync: true }))
-    return createLambdaHandler({ registry, logger, load: { env, cwd } })
+    return createLambdaHandler({ registry, logger, configLoad: { env, cwd } })
   })()
   ready.catch(() => {}) // reported by the invocations that await it, not as an unhandled rejection at init
   return async (event, context) => (await ready)(event, context)

@@ -17,6 +17,7 @@ import { loadQueueConfig, type LoadQueueConfigOptions } from '../queue/index.js'
 import { createSqsClient, remainingDelaySeconds, sendBackToWait } from '../sqs/index.js'
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from './event.js'
 import { deliveryOfRecord, queueOfRecord, type RecordQueue } from './record.js'
+import { deprecatedOption, LOAD_OPTION_RENAMED } from '../deprecations.js'
 
 /** What to do with a record that can never run: `'leave'` (default: report it failed, the redrive policy decides) or `'delete'`. */
 export type LambdaPermanentFailureHandler = (error: Error, record: SqsRecord) => 'leave' | 'delete' | undefined | Promise<'leave' | 'delete' | undefined>
@@ -31,6 +32,8 @@ export interface LambdaHandlerOptions {
    */
   allowlist?: readonly string[]
   /** Where the queue configuration (`job_class_allowlist`) is read from when `allowlist` is not given (default: cwd and process.env). */
+  configLoad?: LoadQueueConfigOptions
+  /** @deprecated Renamed `configLoad`; warns once (FASTIFY_AWS_DEP005). */
   load?: LoadQueueConfigOptions
   /** Gets one line per job run (default: silent). Lambda sends stdout to CloudWatch, so pino on stdout fits. */
   logger?: JobLogger
@@ -71,7 +74,7 @@ type RecordOutcome = 'done' | 'failed'
  */
 export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaSqsHandler {
   const registry = options.registry ?? defaultRegistry
-  const allowlist = toJobAllowlist(options.allowlist ?? loadQueueConfig(options.load).jobClassAllowlist)
+  const allowlist = toJobAllowlist(options.allowlist ?? loadQueueConfig(options.configLoad ?? deprecatedOption(options.load, LOAD_OPTION_RENAMED, 'createLambdaHandler')).jobClassAllowlist)
   const logger = options.logger ?? silentLogger
   const now = options.now ?? Date.now
   let client = options.client

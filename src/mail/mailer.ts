@@ -16,6 +16,7 @@ import { resolveSesOptions } from './send-options.js'
 import { sesClientFor, type SesClientLike } from './ses-client.js'
 import { sendV1 } from './ses-v1.js'
 import { sendV2 } from './ses-v2.js'
+import { CONFIG_OPTION_RENAMED, deprecatedOption } from '../deprecations.js'
 
 /** Options of {@link createMailer} (and of the Fastify plugin). Unset values come from ENV, YAML, then defaults. */
 export interface MailerOptions {
@@ -41,7 +42,9 @@ export interface MailerOptions {
   clientOptions?: AwsClientOptions
   /** Where "mail sent" lines go (Fastify passes its logger). */
   logger?: JobLogger
-  /** Where configuration is read from (tests): ENV, the directory holding `config/`, NODE_ENV. */
+  /** Where configuration is read from: ENV, the directory holding `config/`, NODE_ENV (defaults: the process's). */
+  configLoad?: { env?: NodeJS.ProcessEnv; cwd?: string; nodeEnv?: string }
+  /** @deprecated Renamed {@link MailerOptions.configLoad}; warns once (FASTIFY_AWS_DEP006). */
   config?: { env?: NodeJS.ProcessEnv; cwd?: string; nodeEnv?: string }
 }
 
@@ -193,7 +196,7 @@ export class Mailer {
  */
 export function createMailer(options: MailerOptions = {}): Mailer {
   const name = options.name ?? 'default'
-  const load = options.config ?? {}
+  const load = options.configLoad ?? deprecatedOption(options.config, CONFIG_OPTION_RENAMED, 'createMailer') ?? {}
   const config = loadMailConfig(
     name,
     {

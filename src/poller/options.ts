@@ -32,7 +32,9 @@ export interface PollerOptions {
   queues?: readonly string[]
   /** An already loaded queue configuration. */
   config?: QueueConfig
-  /** How to load the queue configuration when `config` is not given. */
+  /** Where the queue configuration is read from when `config` is not given (`env`, `cwd`, `nodeEnv`, `code`). */
+  configLoad?: LoadQueueConfigOptions
+  /** @deprecated Renamed {@link PollerOptions.configLoad}; warns once (FASTIFY_AWS_DEP005). */
   load?: LoadQueueConfigOptions
   /** An SQS client (not destroyed by stop()); otherwise one is made from `aws` + config/aws.yml. */
   client?: SQSClient

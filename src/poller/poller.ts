@@ -16,6 +16,7 @@ import type { ReceivedMessage } from './received.js'
 import { receiveLoop, type ReceiveLoopParts } from './receive-loop.js'
 import { MessageRunner, type PollerCounters } from './run-message.js'
 import { Settler } from './settle.js'
+import { deprecatedOption, LOAD_OPTION_RENAMED } from '../deprecations.js'
 
 /** Counters since start. */
 export interface PollerStats {
@@ -75,10 +76,10 @@ export class Poller extends EventEmitter<PollerEvents> {
   constructor(options: PollerOptions = {}) {
     super()
     this.#options = options
-    this.config = options.config ?? loadQueueConfig(options.load)
+    const load = options.configLoad ?? deprecatedOption(options.load, LOAD_OPTION_RENAMED, 'Poller') ?? {}
+    this.config = options.config ?? loadQueueConfig(load)
     this.#slots = new Slots(checkPollerOptions(options, this.config.concurrency))
     this.#logger = options.logger ?? silentLogger
-    const load = options.load ?? {}
     this.#callTimeout = options.callTimeoutSeconds ?? this.config.callTimeout
     this.client =
       options.client ??

@@ -8,6 +8,7 @@ import { loadQueueConfig, type LoadQueueConfigOptions, type QueueConfig } from '
 import { buildMessage, type OutgoingMessage } from './message.js'
 import { createSqsClient } from '../sqs/index.js'
 import { sendError } from './send-errors.js'
+import { deprecatedOption, LOAD_OPTION_RENAMED } from '../deprecations.js'
 
 /** Called with every error of a background (async) send, and the job that was not sent. */
 export type AsyncErrorHandler = (error: Error, request: EnqueueRequest) => void | Promise<void>
@@ -20,7 +21,9 @@ export interface SqsQueueOptions {
   aws?: AwsClientOptions
   /** An already loaded configuration (skips loading). */
   config?: QueueConfig
-  /** How to load the configuration: code values (`code`), `env`, `cwd`, `nodeEnv`. */
+  /** Where the configuration is read from, and code values over it: `env`, `cwd`, `nodeEnv`, `code`. */
+  configLoad?: LoadQueueConfigOptions
+  /** @deprecated Renamed {@link SqsQueueOptions.configLoad}; warns once (FASTIFY_AWS_DEP005). */
   load?: LoadQueueConfigOptions
   /** Send in the background (overrides the `async` option of the configuration). */
   async?: boolean
@@ -66,8 +69,9 @@ export class SqsQueue implements JobQueueAdapter {
   #closed = false
 
   constructor(options: SqsQueueOptions = {}) {
-    this.config = options.config ?? loadQueueConfig(options.load)
-    this.client = options.client ?? createSqsClient(options.aws, 'queue', { env: options.load?.env, cwd: options.load?.cwd, nodeEnv: options.load?.nodeEnv })
+    const load = options.configLoad ?? deprecatedOption(options.load, LOAD_OPTION_RENAMED, 'SqsQueue')
+    this.config = options.config ?? loadQueueConfig(load)
+    this.client = options.client ?? createSqsClient(options.aws, 'queue', { env: load?.env, cwd: load?.cwd, nodeEnv: load?.nodeEnv })
     this.#ownsClient = options.client === undefined
     this.#async = options.async ?? this.config.async
     this.#onAsyncError = options.onAsyncError

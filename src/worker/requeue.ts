@@ -93,7 +93,7 @@ export class WorkerRequeue {
   #queue(): SqsQueue {
     if (this.#given) return this.#given
     // Made on first need: an app whose jobs are never early or retried never builds an SQS client here.
-    this.#own ??= new SqsQueue({ config: this.config, load: { cwd: this.#options.cwd, ...(this.#options.env ? { env: this.#options.env } : {}) } })
+    this.#own ??= new SqsQueue({ config: this.config, configLoad: { cwd: this.#options.cwd, ...(this.#options.env ? { env: this.#options.env } : {}) } })
     return this.#own
   }
 }

@@ -61,7 +61,7 @@ async function app(
 ): Promise<{ app: FastifyInstance; log: ReturnType<typeof capture>; url: string }> {
   const log = capture()
   const instance = Fastify({ logger: { level, stream: log.stream } })
-  await instance.register(fastifyAwsInstrumentation, { config: { env: {}, cwd: '/nonexistent' }, ...opts })
+  await instance.register(fastifyAwsInstrumentation, { configLoad: { env: {}, cwd: '/nonexistent' }, ...opts })
   instance.get('/send', async () => {
     const out = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x' }))
     return { requestId: out.$metadata.requestId }
@@ -141,13 +141,13 @@ t.test('the level comes from code, ENV or YAML, and a logger above it writes not
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   mkdirSync(join(dir, 'config'))
   writeFileSync(join(dir, 'config', 'instrumentation.yml'), 'log_level: info\n')
-  const fromYaml = await app('trace', { config: { env: {}, cwd: dir } })
+  const fromYaml = await app('trace', { configLoad: { env: {}, cwd: dir } })
   t.teardown(() => fromYaml.app.close())
-  const envOverYaml = await app('trace', { config: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'debug' }, cwd: dir } })
+  const envOverYaml = await app('trace', { configLoad: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'debug' }, cwd: dir } })
   t.teardown(() => envOverYaml.app.close())
   const codeOverEnv = await app('trace', {
     logLevel: 'trace',
-    config: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'debug' }, cwd: dir },
+    configLoad: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'debug' }, cwd: dir },
   })
   t.teardown(() => codeOverEnv.app.close())
   const quiet = await app('info')
@@ -164,7 +164,7 @@ t.test('a bad option fails registration with the variable and the allowed values
   await t.rejects(
     async () => {
       await Fastify().register(fastifyAwsInstrumentation, {
-        config: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'loud' }, cwd: '/nonexistent' },
+        configLoad: { env: { FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL: 'loud' }, cwd: '/nonexistent' },
       })
     },
     { code: 'FASTIFY_AWS_CONFIG', message: /FASTIFY_AWS_INSTRUMENTATION_LOG_LEVEL="loud": expected one of trace, debug, info/ },
@@ -173,7 +173,7 @@ t.test('a bad option fails registration with the variable and the allowed values
     async () => {
       await Fastify().register(fastifyAwsInstrumentation, {
         logOutsideRequests: 'yes please' as unknown as boolean,
-        config: { env: {} },
+        configLoad: { env: {} },
       })
     },
     { code: 'FASTIFY_AWS_CONFIG', message: /log_outside_requests/ },

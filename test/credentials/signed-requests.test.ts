@@ -59,7 +59,7 @@ t.test('performLater: the SendMessage that reaches SQS is signed with the access
   chainKeys(t)
   const cwd = projectWithFixture(t)
   awsYaml(cwd)
-  const queue = useSqsQueue({ load: { cwd, env: {}, code: { queues: { default: queueUrl } } } })
+  const queue = useSqsQueue({ configLoad: { cwd, env: {}, code: { queues: { default: queueUrl } } } })
   t.teardown(() => queue.close())
   const before = seen.length
   await CredentialsJob.performLater()

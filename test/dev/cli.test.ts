@@ -166,7 +166,7 @@ t.test("an app that calls useSqsQueue() while it is built still enqueues to dev'
       registry.register(FromRouteJob)
       const app = Fastify({ logger: false })
       // As the README's mail and enqueue examples do: the app's own queue, configured for production.
-      const own = useSqsQueue({ load: { cwd: dir, env: {} }, aws: { region: 'eu-west-1' } })
+      const own = useSqsQueue({ configLoad: { cwd: dir, env: {} }, aws: { region: 'eu-west-1' } })
       app.addHook('onClose', () => own.close())
       app.post('/signup', async () => {
         await FromRouteJob.performLater('from-a-route')

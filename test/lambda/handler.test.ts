@@ -53,7 +53,7 @@ async function settle(url: string, event: SqsEvent, failed: string[]): Promise<v
 }
 
 function queueOn(t: Test, queues: Record<string, string>, now?: () => number): SqsQueue {
-  const q = new SqsQueue({ client: sqs.client, load: { env: {}, cwd: t.testdir({}), code: { queues } }, ...(now ? { now } : {}) })
+  const q = new SqsQueue({ client: sqs.client, configLoad: { env: {}, cwd: t.testdir({}), code: { queues } }, ...(now ? { now } : {}) })
   t.teardown(() => q.close())
   return q
 }
@@ -123,7 +123,7 @@ t.test('job_class_allowlist: a registered job outside it can never run; from the
   const event = await eventFrom(url)
   const ways = {
     option: { allowlist: ['BackoffJob'] },
-    config: { load: { env: { AWS_ACTIVE_JOB_SQS_JOB_CLASS_ALLOWLIST: 'BackoffJob' }, cwd: t.testdir({}) } },
+    config: { configLoad: { env: { AWS_ACTIVE_JOB_SQS_JOB_CLASS_ALLOWLIST: 'BackoffJob' }, cwd: t.testdir({}) } },
   }
   for (const [how, allowlist] of Object.entries(ways)) {
     ran.length = 0
@@ -140,7 +140,7 @@ t.test('job_class_allowlist: a registered job outside it can never run; from the
     t.same(ran, [], `${how}: WorkJob never ran`)
   }
   t.equal(registry.resolve('WorkJob'), WorkJob, 'the shared registry is not narrowed')
-  const open = await createLambdaHandler({ registry, client: sqs.client, load: { env: {}, cwd: t.testdir({}) } })(event)
+  const open = await createLambdaHandler({ registry, client: sqs.client, configLoad: { env: {}, cwd: t.testdir({}) } })(event)
   t.same(open.batchItemFailures, [], 'without an allowlist the same registry runs it')
   t.same(ran.map((r) => r.name), ['allowed?'])
 })

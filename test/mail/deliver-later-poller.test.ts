@@ -24,7 +24,7 @@ function mailOptions(t: Test): FastifyAwsMailOptions {
     endpoint: ses.endpoint,
     region: testAws.region,
     clientOptions: { credentials: testAws.credentials, maxAttempts: 1 },
-    config: { env: {}, cwd: t.testdir({}) },
+    configLoad: { env: {}, cwd: t.testdir({}) },
     from: 'Shop <shop@example.com>',
     queue: 'mailers',
   }
@@ -33,7 +33,7 @@ function mailOptions(t: Test): FastifyAwsMailOptions {
 /** A web app whose POST /signup answers at once and leaves the mail to the queue. */
 async function webApp(t: Test, url: string): Promise<ReturnType<typeof Fastify>> {
   const web = Fastify()
-  const queue = useSqsQueue({ client: sqs, load: { env: {}, cwd: t.testdir({}), code: { queues: { mailers: url } } } })
+  const queue = useSqsQueue({ client: sqs, configLoad: { env: {}, cwd: t.testdir({}), code: { queues: { mailers: url } } } })
   web.addHook('onClose', () => queue.close())
   await web.register(fastifyAwsMail, mailOptions(t))
   web.post('/signup', async (req, reply) => {
@@ -57,7 +57,7 @@ async function workerWithPoller(t: Test, url: string): Promise<{ worker: ReturnT
     registry,
     visibilityTimeout: 1,
     heartbeatSeconds: false,
-    load: { env: {}, cwd: t.testdir({}), code: { queues: { mailers: url } } },
+    configLoad: { env: {}, cwd: t.testdir({}), code: { queues: { mailers: url } } },
   })
   t.teardown(async () => {
     await poller.stop(0)

@@ -21,7 +21,7 @@ let queueCount = 0
 /** A fresh SQS queue as `mailers`, and performLater pointed at it. */
 async function mailersQueue(t: Test): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `mail-${++queueCount}` }))
-  const queue = useSqsQueue({ client: sqs, load: { env: {}, cwd: t.testdir({}), code: { queues: { mailers: QueueUrl! } } } })
+  const queue = useSqsQueue({ client: sqs, configLoad: { env: {}, cwd: t.testdir({}), code: { queues: { mailers: QueueUrl! } } } })
   t.teardown(() => queue.close())
   return QueueUrl!
 }

@@ -12,7 +12,7 @@ export function mailerFor(t: Test, ses: SesUnderTest, options: MailerOptions = {
     endpoint: ses.endpoint,
     region: testAws.region,
     clientOptions: { credentials: testAws.credentials, maxAttempts: 1 },
-    config: { env: {}, cwd: t.testdir({}) },
+    configLoad: { env: {}, cwd: t.testdir({}) },
     ...options,
   })
   t.teardown(() => mailer.close())

@@ -22,7 +22,7 @@ function base(t: Test, extra: Partial<FastifyAwsMailOptions> = {}): FastifyAwsMa
     endpoint: ses.endpoint,
     region: testAws.region,
     clientOptions: { credentials: testAws.credentials, maxAttempts: 1 },
-    config: { env: {}, cwd: t.testdir({}) },
+    configLoad: { env: {}, cwd: t.testdir({}) },
     ...extra,
   }
 }
@@ -132,7 +132,7 @@ t.test('configuration: code > ENV > config/mail/<env>.yml > config/mail.yml; nam
     endpoint: ses.endpoint,
     region: testAws.region,
     clientOptions: { credentials: testAws.credentials, maxAttempts: 1 },
-    config: { env, cwd, nodeEnv },
+    configLoad: { env, cwd, nodeEnv },
     ...extra,
   })
   const app = Fastify()
@@ -159,10 +159,10 @@ t.test('bad YAML: an unknown key and a bad tag are named with the file', async (
   const cwd = t.testdir({ config: { 'mail.yml': 'form: typo@example.com\n', 'mail-tags.yml': 'tags:\n  app: "has space"\n' } })
   const app = Fastify()
   t.teardown(() => app.close())
-  await t.rejects(registering(app, { config: { env: {}, cwd } }), { message: /mail\.yml: unknown key "form" \(did you mean "from"\?\)/ })
+  await t.rejects(registering(app, { configLoad: { env: {}, cwd } }), { message: /mail\.yml: unknown key "form" \(did you mean "from"\?\)/ })
   const app2 = Fastify()
   t.teardown(() => app2.close())
-  await t.rejects(registering(app2, { namespace: 'tags', config: { env: {}, cwd } }), {
+  await t.rejects(registering(app2, { namespace: 'tags', configLoad: { env: {}, cwd } }), {
     message: /mail-tags\.yml: key "tags".*app: tag values use ASCII letters/,
   })
 })

@@ -34,7 +34,7 @@ for (const [how, env, code] of [
     ran.length = 0
     const url = await sqs.createQueue(`allowlist-${how.replace(/\W+/g, '-')}`, { VisibilityTimeout: '60' })
     const registry = new JobRegistry().register(AllowedJob, InternalJob)
-    const poller = new Poller({ registry, client: sqs.client, load: { env, cwd: t.testdir({}), code: { queues: { default: url } } }, ...code })
+    const poller = new Poller({ registry, client: sqs.client, configLoad: { env, cwd: t.testdir({}), code: { queues: { default: url } } }, ...code })
     t.teardown(() => poller.stop(0))
     const failed: FailedEvent[] = []
     const completed: string[] = []

@@ -32,7 +32,7 @@ function poller(t: Test, endpoint: string, url: string, extra: Record<string, un
   const p = new Poller({
     registry,
     aws: { ...testAws, endpoint, maxAttempts: 1 },
-    load: { env: {}, cwd: t.testdir({}), code: { queues: { default: url } } },
+    configLoad: { env: {}, cwd: t.testdir({}), code: { queues: { default: url } } },
     waitTimeSeconds: 1,
     callTimeoutSeconds: 1,
     heartbeatSeconds: false,

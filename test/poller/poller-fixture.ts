@@ -6,14 +6,14 @@ import type { SqsFixture } from '../queue/sqs-fixture.js'
 
 /** A poller on `queues` (name → URL) that the test's teardown stops. */
 export function pollerFor(t: Test, sqs: SqsFixture, queues: Record<string, string>, options: PollerOptions = {}): Poller {
-  const poller = new Poller({ client: sqs.client, load: { env: {}, cwd: t.testdir({}), code: { queues } }, ...options })
+  const poller = new Poller({ client: sqs.client, configLoad: { env: {}, cwd: t.testdir({}), code: { queues } }, ...options })
   t.teardown(() => poller.stop(0))
   return poller
 }
 
 /** A queue adapter on the same queues, closed by teardown. */
 export function queueFor(t: Test, sqs: SqsFixture, queues: Record<string, string>, now?: () => number): SqsQueue {
-  const queue = new SqsQueue({ client: sqs.client, load: { env: {}, cwd: t.testdir({}), code: { queues } }, ...(now ? { now } : {}) })
+  const queue = new SqsQueue({ client: sqs.client, configLoad: { env: {}, cwd: t.testdir({}), code: { queues } }, ...(now ? { now } : {}) })
   t.teardown(() => queue.close())
   return queue
 }

@@ -16,7 +16,7 @@ const ordersUrl = await sqs.createQueue('enq-orders.fifo')
 function queueFor(t: Test, extra: Partial<ConstructorParameters<typeof SqsQueue>[0]> = {}): SqsQueue {
   const q = new SqsQueue({
     client: sqs.client,
-    load: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl, other: otherUrl, orders: ordersUrl } } },
+    configLoad: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl, other: otherUrl, orders: ordersUrl } } },
     ...extra,
   })
   t.teardown(() => q.close())
@@ -24,7 +24,7 @@ function queueFor(t: Test, extra: Partial<ConstructorParameters<typeof SqsQueue>
 }
 
 t.test('performLater (sync): body is the envelope, attributes name the class and version, providerJobId is the MessageId', async (t) => {
-  const queue = useSqsQueue({ client: sqs.client, load: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl } } } })
+  const queue = useSqsQueue({ client: sqs.client, configLoad: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl } } } })
   t.teardown(() => queue.close())
   t.equal(getQueueAdapter(), queue)
   const job = await GreetJob.performLater('world')
@@ -162,7 +162,7 @@ t.test('the Fastify plugin decorates jobQueue, sets the adapter, flushes and uns
   const Fastify = (await import('fastify')).default
   const { fastifyAwsQueue } = await import('../../src/queue/index.js')
   const app = Fastify()
-  await app.register(fastifyAwsQueue, { client: sqs.client, async: true, load: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl } } } })
+  await app.register(fastifyAwsQueue, { client: sqs.client, async: true, configLoad: { env: {}, cwd: t.testdir({}), code: { queues: { default: defaultUrl } } } })
   t.equal(getQueueAdapter(), app.jobQueue)
   const before = (await sqs.count(defaultUrl)).visible
   await GreetJob.performLater('from a route')

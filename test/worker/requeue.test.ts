@@ -37,7 +37,7 @@ const registry = new JobRegistry().register(FlakyJob, BackoffJob, PlainJob)
 
 /** A worker whose early and retried jobs go to `url` (queue "default") through a producer on fauxqs. */
 async function workerFor(t: Test, url: string, extra: { client?: SQSClient; async?: boolean } = {}) {
-  const queue = new SqsQueue({ client: extra.client ?? sqs.client, load: { env: {}, cwd: emptyCwd(t), code: { queues: { default: url } } } })
+  const queue = new SqsQueue({ client: extra.client ?? sqs.client, configLoad: { env: {}, cwd: emptyCwd(t), code: { queues: { default: url } } } })
   t.teardown(() => queue.close())
   return startWorker(t, { worker: { registry, queue, ...(extra.async ? { async: true } : {}) } })
 }

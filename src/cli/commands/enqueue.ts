@@ -104,7 +104,7 @@ const command: Command = {
       // The queue adapter builds the message (envelope, job attributes, DelaySeconds) exactly as performLater does.
       const queue = new SqsQueue({
         client: target.client,
-        load: { ...load, code: { queues: { [queueName]: target.queueUrl } } },
+        configLoad: { ...load, code: { queues: { [queueName]: target.queueUrl } } },
         async: false,
       })
       const request = jobRequest(jobNamed(name), args, { queue: queueName, ...(delay ? { wait: delay } : {}) })

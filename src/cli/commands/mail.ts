@@ -57,7 +57,7 @@ const command: Command = {
       throw new CliUsageError(`--api takes v2 or v1, got "${values.api}".`)
     }
     const options: MailerOptions = {
-      config: { env: io.env, cwd: io.cwd },
+      configLoad: { env: io.env, cwd: io.cwd },
       ...(values.namespace !== undefined ? { name: values.namespace } : {}),
       ...(values.api !== undefined ? { api: values.api } : {}),
       ...(values.region !== undefined ? { region: values.region } : {}),
