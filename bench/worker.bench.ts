@@ -78,7 +78,7 @@ async function serve(kind: Kind, logging: Logging): Promise<void> {
     })
   } else {
     const registry = new JobRegistry().register(NoopJob)
-    await app.register(fastifyAwsWorker, { enabled: true, registry, threads: 1024, cwd, env: {}, dockerHosts: false })
+    await app.register(fastifyAwsWorker, { enabled: true, registry, threads: 1024, configLoad: { cwd, env: {} }, dockerHosts: false })
     if (kind === 'dashboard') {
       // As `npm run dev` mounts it: the ring buffer on (500 runs). Nobody looks, so its SQS client is never called.
       const sqs = new SQSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })

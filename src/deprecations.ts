@@ -47,6 +47,12 @@ export const CONFIG_OPTION_RENAMED = createDeprecation({
   message: '%s: the config option is deprecated: pass configLoad (the same fields: env, cwd, nodeEnv).',
 })
 
+/** The worker's top-level `cwd` and `env` options are `configLoad: { cwd, env }` now. */
+export const WORKER_CWD_ENV_MOVED = createDeprecation({
+  code: 'FASTIFY_AWS_DEP007',
+  message: 'fastifyAwsWorker: the cwd and env options are deprecated: pass configLoad: { cwd, env }.',
+})
+
 /** `value`, emitting `warning` (named after `where`) when it is set: an option given under its deprecated name. */
 export function deprecatedOption<T>(value: T | undefined, warning: (where: string) => unknown, where: string): T | undefined {
   if (value !== undefined) warning(where)

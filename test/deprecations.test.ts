@@ -44,7 +44,7 @@ const aliases = [
     plugin: 'fastify-aws-worker',
     register: async (plugin: 'old' | 'new', cwd: string) => {
       const app = Fastify()
-      await app.register(plugin === 'old' ? workerTier : fastifyAwsWorker, { enabled: true, cwd, env: {}, dockerHosts: false })
+      await app.register(plugin === 'old' ? workerTier : fastifyAwsWorker, { enabled: true, configLoad: { cwd, env: {} }, dockerHosts: false })
       await app.ready()
       return { app, decorated: app.workerTier !== undefined }
     },
@@ -152,4 +152,19 @@ t.test('where configuration is read from is configLoad everywhere; load and conf
   await settled()
   t.same(warned, ['FASTIFY_AWS_DEP005', 'FASTIFY_AWS_DEP006'], 'one warning per old name, however many parts use it')
   t.match(messages, [/SqsQueue: the load option is deprecated: pass configLoad/, /createMailer: the config option is deprecated: pass configLoad/])
+})
+
+t.test('the worker reads its configuration from configLoad; top-level cwd and env still work and warn once', async (t) => {
+  const cwd = t.testdir({})
+  warned.length = 0
+  const env = { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true', AWS_PROCESS_BEANSTALK_WORKER_THREADS: '3' }
+  for (const options of [{ configLoad: { cwd, env } }, { cwd, env }, { cwd, env: {}, configLoad: { env } }]) {
+    const app = Fastify()
+    await app.register(fastifyAwsWorker, { ...options, dockerHosts: false })
+    await app.ready()
+    t.equal(app.workerTier?.threads, 3, JSON.stringify(Object.keys(options)))
+    await app.close()
+  }
+  await settled()
+  t.same(warned, ['FASTIFY_AWS_DEP007'])
 })

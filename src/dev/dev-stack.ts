@@ -27,7 +27,7 @@ export interface DevAppContext {
    * Worker options for the app: enabled, on the daemon's HttpPath, validating the same cron.yaml, in the project
    * directory, and sending early jobs and retries back to dev's worker queue (`queue`).
    */
-  worker: { enabled: true; path: string; cwd: string; cronFile?: string; queue: SqsQueue }
+  worker: { enabled: true; path: string; configLoad: { cwd: string }; cronFile?: string; queue: SqsQueue }
   /** Logger options for the app's Fastify (`Fastify({ logger })`): the level and stream `fastify-aws dev` logs with. */
   logger: DevAppLogger
 }
@@ -162,7 +162,7 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
     const app = await o.buildApp({
       registry,
       // The worker's own sends (a job that arrived early, a retry_on re-enqueue) go to dev's queue too, as on EB.
-      worker: { enabled: true, path: httpPath, cwd, queue: jobQueue, ...(cronFile ? { cronFile } : {}) },
+      worker: { enabled: true, path: httpPath, configLoad: { cwd }, queue: jobQueue, ...(cronFile ? { cronFile } : {}) },
       logger: o.appLogger ?? { level: 'info', stream: process.stdout },
     })
     closers.push(() => app.close())

@@ -5,6 +5,7 @@ import { defineOptions, loadConfig, option, type LoadConfigOptions, type OptionI
 import type { JobRegistry } from '../jobs/index.js'
 import type { SqsQueue } from '../queue/index.js'
 import { DOCKER_HOSTS_EXPECTED, readDockerHostsSetting, type DockerHostsSetting } from './trusted-hosts.js'
+import { WORKER_CWD_ENV_MOVED } from '../deprecations.js'
 
 /** Every worker option; ENV names are `AWS_PROCESS_BEANSTALK_WORKER_<KEY>`. */
 export const workerOptions = defineOptions({
@@ -63,9 +64,14 @@ export interface FastifyAwsWorkerOptions {
   dockerHosts?: DockerHostsSetting
   /** Registry jobs are looked up in (default: the process-wide one). */
   registry?: JobRegistry
-  /** Directory holding config/ and cron.yaml (default: cwd). */
+  /**
+   * Where configuration and cron.yaml are read from: `cwd` (the directory holding config/ and cron.yaml, default the
+   * process's), `env` (default `process.env`), `nodeEnv` (default `NODE_ENV`).
+   */
+  configLoad?: WorkerConfigLoad
+  /** @deprecated Use `configLoad: { cwd }`; warns once (FASTIFY_AWS_DEP007). */
   cwd?: string
-  /** ENV to read (default: process.env). */
+  /** @deprecated Use `configLoad: { env }`; warns once (FASTIFY_AWS_DEP007). */
   env?: NodeJS.ProcessEnv
   /** /proc location for Docker detection (tests). */
   procRoot?: string
@@ -76,6 +82,25 @@ export interface FastifyAwsWorkerOptions {
   queue?: SqsQueue
   /** Clock in epoch ms, to tell early jobs (tests inject a fake one). */
   now?: () => number
+}
+
+/** Where the worker reads its configuration and cron.yaml from. */
+export interface WorkerConfigLoad {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  nodeEnv?: string
+}
+
+/** The worker's {@link WorkerConfigLoad} with `cwd` resolved; the deprecated top-level `cwd`/`env` still count (and warn). */
+export function workerConfigLoad(opts: FastifyAwsWorkerOptions): WorkerConfigLoad & { cwd: string } {
+  if (opts.cwd !== undefined || opts.env !== undefined) WORKER_CWD_ENV_MOVED()
+  const env = opts.configLoad?.env ?? opts.env
+  const nodeEnv = opts.configLoad?.nodeEnv
+  return {
+    cwd: opts.configLoad?.cwd ?? opts.cwd ?? process.cwd(),
+    ...(env !== undefined ? { env } : {}),
+    ...(nodeEnv !== undefined ? { nodeEnv } : {}),
+  }
 }
 
 /** @deprecated Renamed {@link FastifyAwsWorkerOptions}. */

@@ -10,7 +10,7 @@ import { readWorkerCron } from './cron.js'
 import { sqsdHandler } from './dispatch.js'
 import { sqsdGuard } from './guard.js'
 import { jobLoggerFor } from './job-logger.js'
-import { loadWorkerSettings, settingsFromOptions, type FastifyAwsWorkerOptions } from './options.js'
+import { loadWorkerSettings, settingsFromOptions, workerConfigLoad, type FastifyAwsWorkerOptions } from './options.js'
 import { RunAnswers } from './responses.js'
 import { registerSqsdRoute } from './route.js'
 import { WorkerRequeue } from './requeue.js'
@@ -37,9 +37,10 @@ declare module 'fastify' {
 }
 
 const worker: FastifyPluginAsync<FastifyAwsWorkerOptions> = async (fastify, opts) => {
-  const cwd = opts.cwd ?? process.cwd()
+  const configLoad = workerConfigLoad(opts)
+  const { cwd } = configLoad
   const code = settingsFromOptions(opts)
-  const settings = loadWorkerSettings(code, { cwd, ...(opts.env ? { env: opts.env } : {}) })
+  const settings = loadWorkerSettings(code, configLoad)
   if (!settings.requests) {
     fastify.log.debug('EB worker tier disabled (AWS_PROCESS_BEANSTALK_WORKER_REQUESTS is not true)')
     return
@@ -54,7 +55,7 @@ const worker: FastifyPluginAsync<FastifyAwsWorkerOptions> = async (fastify, opts
     registry,
     allowlist,
   })
-  const requeue = new WorkerRequeue({ queue: opts.queue, cwd, env: opts.env })
+  const requeue = new WorkerRequeue({ queue: opts.queue, configLoad })
   requeue.warnIfNoQueue(fastify.log)
   const capacity = new Slots(settings.threads)
   const shutdown = new WorkerShutdown(capacity, fastify.log)

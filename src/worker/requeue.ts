@@ -11,8 +11,8 @@ import { sendBackToWait } from '../sqs/index.js'
 export interface WorkerRequeueOptions {
   /** A queue producer to send with (not closed by the worker); else one is made on first need. */
   queue?: SqsQueue | undefined
-  cwd: string
-  env?: NodeJS.ProcessEnv | undefined
+  /** Where the queue configuration is read from. */
+  configLoad: { cwd: string; env?: NodeJS.ProcessEnv; nodeEnv?: string }
 }
 
 /** How a send back to SQS ended: sent, or why not (one line, for sqsd's 500 answer). */
@@ -29,7 +29,7 @@ export class WorkerRequeue {
   constructor(options: WorkerRequeueOptions) {
     this.#given = options.queue
     this.#options = options
-    this.config = options.queue?.config ?? loadQueueConfig({ cwd: options.cwd, ...(options.env ? { env: options.env } : {}) })
+    this.config = options.queue?.config ?? loadQueueConfig(options.configLoad)
   }
 
   /** Logs at start-up that early and retried jobs need a queue URL, when none is configured. */
@@ -93,7 +93,7 @@ export class WorkerRequeue {
   #queue(): SqsQueue {
     if (this.#given) return this.#given
     // Made on first need: an app whose jobs are never early or retried never builds an SQS client here.
-    this.#own ??= new SqsQueue({ config: this.config, configLoad: { cwd: this.#options.cwd, ...(this.#options.env ? { env: this.#options.env } : {}) } })
+    this.#own ??= new SqsQueue({ config: this.config, configLoad: this.#options.configLoad })
     return this.#own
   }
 }

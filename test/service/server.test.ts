@@ -184,7 +184,7 @@ t.test('the service app: during close an sqsd request gets the worker one-line t
     }
   }
   const registry = new JobRegistry().register(SlowJob)
-  const app = await buildServiceApp({ logger: false, registry, worker: { enabled: true, env: {}, cwd: root, dockerHosts: false } })
+  const app = await buildServiceApp({ logger: false, registry, worker: { enabled: true, configLoad: { env: {}, cwd: root }, dockerHosts: false } })
   const preClose = deferred()
   app.addHook('preClose', async () => preClose.resolve())
   await app.listen({ port: 0, host: '127.0.0.1' })

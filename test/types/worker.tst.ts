@@ -9,6 +9,8 @@ describe('fastifyAwsWorker', () => {
   test('registers with its options', () => {
     expect(app.register(fastifyAwsWorker, { enabled: true, threads: 8, path: '/', allowlist: ['HelloJob'] })).type.not.toRaiseError()
     expect(app.register(fastifyAwsWorker)).type.not.toRaiseError()
+    expect(app.register(fastifyAwsWorker, { configLoad: { cwd: '/srv/app', env: process.env, nodeEnv: 'production' } })).type.not.toRaiseError()
+    expect(app.register(fastifyAwsWorker, { configLoad: { cwd: 1 } })).type.toRaiseError()
   })
 
   test('options are checked', () => {

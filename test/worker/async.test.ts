@@ -23,7 +23,7 @@ t.test('200 "Successfully queued job X." before the job finishes', async (t) => 
 })
 
 t.test('ENV turns async on', async (t) => {
-  const w = await startWorker(t, { worker: { env: { AWS_PROCESS_BEANSTALK_WORKER_JOBS_ASYNC: 'true' } } })
+  const w = await startWorker(t, { worker: { configLoad: { env: { AWS_PROCESS_BEANSTALK_WORKER_JOBS_ASYNC: 'true' } } } })
   const a = await w.sqsd(envelope('HelloJob'))
   t.equal(a.text, 'Successfully queued job HelloJob.')
   await w.app.workerTier!.drained()

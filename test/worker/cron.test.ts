@@ -14,7 +14,7 @@ t.test('through the plugin: a task whose job is registered but not allowed stops
     const app = Fastify()
     t.teardown(() => app.close())
     return app
-      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, cwd, env, dockerHosts: false, ...worker })
+      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, configLoad: { cwd, env }, dockerHosts: false, ...worker })
       .then(() => app.ready())
       .then(() => undefined, (e: unknown) => e as Error & { code?: string })
   }
@@ -34,7 +34,7 @@ t.test('through the plugin: a bad cron.yaml stops start-up; other urls are logge
     const app = Fastify({ logger: { level: 'info', stream: logs.stream } })
     t.teardown(() => app.close())
     const err = await app
-      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, cwd, env: {}, dockerHosts: false, ...options })
+      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, configLoad: { cwd, env: {} }, dockerHosts: false, ...options })
       .then(() => app.ready())
       .then(
         () => undefined,
@@ -74,7 +74,7 @@ t.test('through the plugin: a bad cron.yaml stops start-up; other urls are logge
 t.test('through the plugin over a socket: a task from cron.yaml runs', async (t) => {
   const cwd = emptyCwd(t)
   writeFileSync(join(cwd, 'cron.yaml'), readFileSync(join(import.meta.dirname, '..', '..', 'cron.yaml')))
-  const w = await startWorker(t, { worker: { cwd } })
+  const w = await startWorker(t, { worker: { configLoad: { cwd } } })
   const a = await w.sqsd('', { 'x-aws-sqsd-taskname': 'HeartbeatJob', 'x-aws-sqsd-scheduled-at': '2026-11-29T21:05:00Z' })
   t.equal(a.text, 'Successfully ran periodic task HeartbeatJob.')
 })

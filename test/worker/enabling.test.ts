@@ -10,7 +10,7 @@ const body = envelope('HelloJob', ['flag'])
 
 t.test('true / 1 (any case, padded) enable the worker', async (t) => {
   for (const value of ['true', 'TRUE', 'True', '1', ' true ']) {
-    const w = await startWorker(t, { worker: { enabled: undefined, env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: value } } })
+    const w = await startWorker(t, { worker: { enabled: undefined, configLoad: { env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: value } } } })
     const a = await w.sqsd(body)
     t.equal(a.status, 200, `${JSON.stringify(value)}: ${a.text}`)
     t.equal(a.text, 'Successfully ran job HelloJob.')
@@ -28,7 +28,7 @@ t.test("false / 0 / unset / empty disable it: an sqsd POST gets the app's 404", 
   ]
   for (const [name, env] of cases) {
     const w = await startWorker(t, {
-      worker: { enabled: undefined, env },
+      worker: { enabled: undefined, configLoad: { env } },
       routes: (app) => app.get('/', async () => 'health'),
     })
     const a = await w.sqsd(body)
@@ -45,7 +45,7 @@ t.test('any other value stops start-up with an error naming the variable and the
     const app = Fastify({ logger: false })
     t.teardown(() => app.close())
     const err = await app
-      .register(fastifyAwsWorker, { registry: testJobs().registry, cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: value } })
+      .register(fastifyAwsWorker, { registry: testJobs().registry, configLoad: { cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: value } } })
       .then(() => app.ready())
       .then(
         () => undefined,
@@ -60,16 +60,16 @@ t.test('any other value stops start-up with an error naming the variable and the
 })
 
 t.test('precedence: the enabled option beats ENV, ENV beats YAML', async (t) => {
-  const off = await startWorker(t, { worker: { enabled: false, env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true' } } })
+  const off = await startWorker(t, { worker: { enabled: false, configLoad: { env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true' } } } })
   t.equal((await off.sqsd(body)).status, 404, 'enabled: false wins over ENV true')
 
   const cwd = emptyCwd(t)
   mkdirSync(join(cwd, 'config'))
   writeFileSync(join(cwd, 'config', 'aws_process_beanstalk_worker.yml'), 'requests: true\nthreads: 3\n')
-  const yaml = await startWorker(t, { worker: { enabled: undefined, cwd, env: {} } })
+  const yaml = await startWorker(t, { worker: { enabled: undefined, configLoad: { cwd, env: {} } } })
   t.equal((await yaml.sqsd(body)).status, 200, 'YAML requests: true enables')
   t.equal(yaml.app.workerTier?.threads, 3)
-  const envOff = await startWorker(t, { worker: { enabled: undefined, cwd, env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: '0' } } })
+  const envOff = await startWorker(t, { worker: { enabled: undefined, configLoad: { cwd, env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: '0' } } } })
   t.equal((await envOff.sqsd(body)).status, 404, 'ENV 0 wins over YAML true')
 })
 
@@ -80,10 +80,10 @@ t.test('the flag is read from process.env when no env is given', async (t) => {
     else process.env.AWS_PROCESS_BEANSTALK_WORKER_REQUESTS = before
   })
   process.env.AWS_PROCESS_BEANSTALK_WORKER_REQUESTS = '1'
-  const on = await startWorker(t, { worker: { enabled: undefined, env: undefined } })
+  const on = await startWorker(t, { worker: { enabled: undefined, configLoad: { env: undefined } } })
   t.equal((await on.sqsd(body)).status, 200)
   process.env.AWS_PROCESS_BEANSTALK_WORKER_REQUESTS = 'false'
-  const off = await startWorker(t, { worker: { enabled: undefined, env: undefined } })
+  const off = await startWorker(t, { worker: { enabled: undefined, configLoad: { env: undefined } } })
   t.equal((await off.sqsd(body)).status, 404)
 })
 
@@ -99,7 +99,7 @@ t.test('other worker ENV values are checked at start-up too', async (t) => {
     const app = Fastify({ logger: false })
     t.teardown(() => app.close())
     const err = await app
-      .register(fastifyAwsWorker, { registry: testJobs().registry, cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true', [name]: value } })
+      .register(fastifyAwsWorker, { registry: testJobs().registry, configLoad: { cwd: emptyCwd(t), env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true', [name]: value } } })
       .then(() => app.ready())
       .then(
         () => undefined,
@@ -111,7 +111,7 @@ t.test('other worker ENV values are checked at start-up too', async (t) => {
   const w = await startWorker(t, {
     worker: {
       enabled: undefined,
-      env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true', AWS_PROCESS_BEANSTALK_WORKER_THREADS: '7', AWS_PROCESS_BEANSTALK_WORKER_PATH: '/jobs' },
+      configLoad: { env: { AWS_PROCESS_BEANSTALK_WORKER_REQUESTS: 'true', AWS_PROCESS_BEANSTALK_WORKER_THREADS: '7', AWS_PROCESS_BEANSTALK_WORKER_PATH: '/jobs' } },
     },
   })
   t.equal(w.app.workerTier?.threads, 7)

@@ -227,13 +227,13 @@ t.test('Docker hosts from options and ENV: an explicit list, none', async (t) =>
   t.equal((await fromAddress(list, '172.17.0.1')).status, 403, 'an explicit list replaces the defaults')
 
   const fromEnv = await startWorker(t, {
-    worker: { dockerHosts: undefined, env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: '10.9.9.9, 10.8.8.8' }, procRoot: procFixture('docker-cgroup-v1') },
+    worker: { dockerHosts: undefined, configLoad: { env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: '10.9.9.9, 10.8.8.8' } }, procRoot: procFixture('docker-cgroup-v1') },
   })
   t.equal((await fromAddress(fromEnv, '10.8.8.8')).status, 200, 'ENV list')
   t.equal((await fromAddress(fromEnv, '172.17.0.1')).status, 403, 'ENV list replaces auto-detection')
 
   const none = await startWorker(t, {
-    worker: { dockerHosts: undefined, env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: 'none' }, procRoot: procFixture('docker-cgroup-v1') },
+    worker: { dockerHosts: undefined, configLoad: { env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: 'none' } }, procRoot: procFixture('docker-cgroup-v1') },
   })
   t.equal((await fromAddress(none, '172.17.0.1')).status, 403, 'none: loopback only, even in Docker')
   t.equal((await fromAddress(none, '127.0.0.1')).status, 200)
@@ -284,7 +284,7 @@ t.test('Docker hosts may be CIDR ranges, from code, ENV (spaces trimmed) and YAM
   const logs = captureLogs()
   const env = await startWorker(t, {
     logs,
-    worker: { dockerHosts: undefined, env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: ' 172.16.0.0/12 ,  192.168.1.7 ,' }, procRoot: procFixture('empty') },
+    worker: { dockerHosts: undefined, configLoad: { env: { AWS_PROCESS_BEANSTALK_WORKER_DOCKER_HOSTS: ' 172.16.0.0/12 ,  192.168.1.7 ,' } }, procRoot: procFixture('empty') },
   })
   const info = await logs.waitFor((l) => l.msg === 'sqsd guard trusts these Docker host addresses')
   t.same(info.dockerHosts, ['172.16.0.0/12', '192.168.1.7'], 'the log names exactly what is trusted, in normal form')
@@ -304,7 +304,7 @@ t.test('a Docker host entry that is no address or range stops start-up, naming t
     const app = Fastify({ logger: false })
     t.teardown(() => app.close())
     const err = await app
-      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, cwd: emptyCwd(t), env: given.env ?? {}, ...(given.dockerHosts ? { dockerHosts: given.dockerHosts } : {}) })
+      .register(fastifyAwsWorker, { enabled: true, registry: testJobs().registry, configLoad: { cwd: emptyCwd(t), env: given.env ?? {} }, ...(given.dockerHosts ? { dockerHosts: given.dockerHosts } : {}) })
       .then(() => app.ready())
       .then(() => undefined, (e: unknown) => e as Error & { code?: string })
     t.equal(err?.code, 'FASTIFY_AWS_CONFIG', `${name}: refused`)

@@ -278,13 +278,13 @@ export async function startWorker(t: Teardown, opts: StartOptions = {}): Promise
   const logger = opts.logs ? { level: 'info', stream: opts.logs.stream } : false
   const app = Fastify({ logger, ...opts.fastify })
   opts.routes?.(app)
+  const { configLoad, ...worker } = opts.worker ?? {}
   await app.register(fastifyAwsWorker, {
     enabled: true,
     registry: jobs.registry,
-    cwd: emptyCwd(t),
-    env: {},
+    configLoad: { cwd: emptyCwd(t), env: {}, ...configLoad },
     dockerHosts: false,
-    ...opts.worker,
+    ...worker,
   })
   const host = opts.host ?? '127.0.0.1'
   await app.listen({ port: 0, host })

@@ -148,7 +148,7 @@ t.test("with no queue given, the worker's own producer reads config/aws.yml and 
       'aws_active_job_sqs.yml': `queues:\n  default: ${url}\n`,
     },
   })
-  const w = await startWorker(t, { worker: { registry, cwd } })
+  const w = await startWorker(t, { worker: { registry, configLoad: { cwd } } })
   const a = await w.sqsd(envelope('BackoffJob', []))
   t.equal(a.status, 200, a.text)
   t.same(await sqs.count(url), { visible: 0, inFlight: 0, delayed: 1 })
