@@ -76,8 +76,8 @@ function serialize(value: unknown, path: string, seen: Set<object>): unknown {
  * Time/TimeWithZone/DateTime become `Date`, Date becomes `YYYY-MM-DD`, Symbol becomes a string. Any other
  * `_aj_*` form (GlobalID records, BigDecimal, Duration, custom serializers) is an "unsupported argument" error.
  *
- * Arrays and objects that need no change are passed on as they are, not copied (a message's parsed JSON belongs to
- * the run that parsed it): a copy of every container of every message was most of the worker's allocation per job.
+ * Arrays and objects that need no change are passed on as they are, not copied: a message's parsed JSON belongs to
+ * the run that parsed it, and copying it would be most of a job's allocation.
  */
 export function deserializeArguments(args: readonly unknown[]): JobArgument[] {
   let out: unknown[] | undefined

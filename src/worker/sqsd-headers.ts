@@ -18,7 +18,7 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
-/** sqsd's own form, whole seconds in UTC: what toISOString would give, without its cost (about 0.5 µs a call). */
+/** sqsd's own form, whole seconds in UTC: what toISOString would give, checked without building a Date per message. */
 const WHOLE_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
 
 function toIso(text: string, ms: number): string {
