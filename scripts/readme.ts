@@ -70,9 +70,94 @@ function fill(text: string, kind: string, name: string, body: string): string {
   return text.replace(re, (_m, open: string, close: string) => `${open}${body}\n${close}`)
 }
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
+export function headingAnchor(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-')
+}
+
+/** The table of contents: every `##` and `###` heading outside code blocks, after the marker. */
+export function tableOfContents(readme: string): string {
+  const lines: string[] = []
+  let fenced = false
+  let afterToc = false
+  for (const line of readme.split('\n')) {
+    if (line.startsWith('<!-- /toc:readme -->')) afterToc = true
+    if (line.startsWith('```')) fenced = !fenced
+    if (fenced || !afterToc) continue
+    const m = /^(##|###) (.+)$/.exec(line)
+    if (m) lines.push(`${m[1] === '###' ? '  ' : ''}- [${m[2]!}](#${headingAnchor(m[2]!)})`)
+  }
+  return lines.join('\n')
+}
+
+/** Where each subpath is documented at length. */
+const SUBPATH_PAGES: Record<string, string> = {
+  '.': '#jobs',
+  './jobs': 'docs/jobs.md',
+  './worker': 'docs/worker.md',
+  './queue': 'docs/queue.md',
+  './sqs': 'docs/queue.md',
+  './poller': 'docs/queue.md#the-poller',
+  './lambda': 'docs/queue.md#lambda',
+  './sqsd': 'docs/dev.md',
+  './dev': 'docs/dev.md',
+  './sessions': 'docs/sessions.md',
+  './record': 'docs/record.md',
+  './mail': 'docs/mail.md',
+  './aws': 'docs/instrumentation.md',
+  './config': '#configuration',
+  './errors': 'docs/errors.md',
+  './dashboard': 'docs/dashboard.md',
+}
+
+/** The first sentence of a module's leading doc comment, `{@link X}` as `X`. */
+function moduleSummary(file: URL): string {
+  let source: string
+  try {
+    source = readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
+  const doc = /\/\*\*([\s\S]*?)\*\//.exec(source)
+  if (!doc) return ''
+  const text = oneLineDoc(`/**${doc[1]}*/`)
+    .replace(/@module.*$/, '')
+    .replace(/\{@link ([^}]+)\}/g, '`$1`')
+    .trim()
+  return /^[\s\S]*?\.(?=\s|$)/.exec(text)?.[0] ?? text
+}
+
+/** Every subpath of package.json's `exports` with what it holds (its module doc) and where it is documented. */
+export function subpathTable(exportsField: Readonly<Record<string, unknown>>): string {
+  const rows = ['| import | what it holds | docs |', '|---|---|---|']
+  for (const [subpath, target] of Object.entries(exportsField)) {
+    if (subpath === './package.json') continue
+    const built = typeof target === 'object' && target !== null ? (target as { default?: string }).default : String(target)
+    const source = built?.replace(/^\.\/dist\//, '../src/').replace(/\.js$/, '.ts')
+    // The root's doc comment names the package; what a reader wants in this table is what it carries.
+    const summary =
+      subpath === '.'
+        ? 'The core: everything of `fastify-aws/jobs` and `fastify-aws/worker`, and the error classes as `errors`.'
+        : source
+          ? moduleSummary(new URL(source, import.meta.url))
+          : ''
+    const page = SUBPATH_PAGES[subpath]
+    const name = subpath === '.' ? 'fastify-aws' : `fastify-aws/${subpath.slice(2)}`
+    rows.push(`| \`${name}\` | ${cell(summary)} | ${page ? `[${page.replace(/^#/, '')}](${page})` : '—'} |`)
+  }
+  return rows.join('\n')
+}
+
 /** The README with every marked table and example regenerated. */
 export function renderReadme(readme: string): string {
   let out = readme
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> }
+  out = fill(out, 'exports', 'readme', subpathTable(pkg.exports))
+  out = fill(out, 'toc', 'readme', tableOfContents(out))
   for (const { name, spec, source } of configTables) out = fill(out, 'config', name, configTable(spec, source))
   for (const m of readme.matchAll(/<!-- example:([\w-]+) -->/g)) {
     const name = m[1]!

@@ -7,7 +7,7 @@ import t from 'tap'
 import { request } from 'undici'
 import { promisify } from 'node:util'
 import { execFile } from 'node:child_process'
-import { renderReadme } from '../../scripts/readme.js'
+import { headingAnchor, renderReadme } from '../../scripts/readme.js'
 import { freePort } from '../helpers/emulators.js'
 
 const root = new URL('../../', import.meta.url)
@@ -16,6 +16,17 @@ const readme = readFileSync(new URL('README.md', root), 'utf8')
 
 t.test('configuration tables and examples match the code (run `npm run docs` after changing options)', async (t) => {
   t.equal(readme, renderReadme(readme))
+})
+
+t.test('the contents link every section, and every subpath of package.json exports is listed', async (t) => {
+  t.equal(headingAnchor('`npm run dev` and a stand-alone sqsd'), 'npm-run-dev-and-a-stand-alone-sqsd')
+  t.equal(headingAnchor('Periodic tasks (cron.yaml)'), 'periodic-tasks-cronyaml')
+  const contents = readme.slice(readme.indexOf('<!-- toc:readme -->'), readme.indexOf('<!-- /toc:readme -->'))
+  for (const heading of ['Quick start', 'Subpath exports', 'Configuration', 'Development']) t.match(contents, `[${heading}](#`)
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, unknown> }
+  for (const subpath of Object.keys(pkg.exports).filter((s) => s !== './package.json')) {
+    t.match(readme, `| \`${subpath === '.' ? 'fastify-aws' : `fastify-aws/${subpath.slice(2)}`}\` |`, subpath)
+  }
 })
 
 t.test('the README shows the two commands', async (t) => {
