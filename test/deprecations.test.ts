@@ -1,6 +1,7 @@
 // Renamed public names keep working until the next major: each old name does what the new one does, under the same
 // fastify-plugin name and decorators, and warns once per process with its FASTIFY_AWS_DEP code.
 import t from 'tap'
+import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
@@ -167,4 +168,12 @@ t.test('the worker reads its configuration from configLoad; top-level cwd and en
   }
   await settled()
   t.same(warned, ['FASTIFY_AWS_DEP007'])
+})
+
+t.test('docs/deprecations.md lists every deprecation code of src/deprecations.ts', async (t) => {
+  const source = readFileSync(new URL('../src/deprecations.ts', import.meta.url), 'utf8')
+  const page = readFileSync(new URL('../docs/deprecations.md', import.meta.url), 'utf8')
+  const codes = [...source.matchAll(/code: '(FASTIFY_AWS_DEP\d+)'/g)].map((m) => m[1]!)
+  t.ok(codes.length >= 7)
+  for (const code of codes) t.match(page, `| \`${code}\` |`, code)
 })
