@@ -19,4 +19,10 @@ describe('mailer', () => {
     expect(app.mailer).type.toBe<Mailer>()
     expect(app.mailers).type.toBe<ReadonlyMap<string, Mailer>>()
   })
+
+  test('configuration is read from configLoad (config still compiles, deprecated)', () => {
+    expect(createMailer({ configLoad: { cwd: '/srv/app', env: process.env, nodeEnv: 'production' } })).type.toBe<Mailer>()
+    expect(createMailer).type.not.toBeCallableWith({ configLoad: { cwd: 1 } })
+    expect(createMailer({ config: { cwd: '/srv/app' } })).type.toBe<Mailer>()
+  })
 })

@@ -16,6 +16,8 @@ describe('enqueue', () => {
     expect(useSqsQueue()).type.toBe<SqsQueue>()
     expect(useSqsQueue({ async: true })).type.toBe<SqsQueue>()
     expect(useSqsQueue).type.not.toBeCallableWith({ async: 'yes' })
+    expect(useSqsQueue({ configLoad: { cwd: '/srv/app', env: {}, code: { queues: { default: 'https://sqs/1/q' } } } })).type.toBe<SqsQueue>()
+    expect(useSqsQueue).type.not.toBeCallableWith({ configLoad: { cwd: 1 } })
   })
 
   test('enqueue and enqueueAll take built requests', () => {
