@@ -27,6 +27,12 @@ export const DYNAMODB_SESSIONS_RENAMED = createDeprecation({
   message: 'dynamoDbSessions is deprecated: register fastifyAwsSessions (same options).',
 })
 
+/** `sqsdGuard` was renamed `fastifyAwsSqsdGuard`. */
+export const SQSD_GUARD_RENAMED = createDeprecation({
+  code: 'FASTIFY_AWS_DEP008',
+  message: 'sqsdGuard is deprecated: register fastifyAwsSqsdGuard (same options).',
+})
+
 // ── option names: camelCase in code (YAML keys and ENV names keep the Rails gems' snake_case) ──────
 /** Session options in code were snake_case (`max_stale`); they are camelCase now (`maxStale`). */
 export const SESSION_SNAKE_CASE_OPTIONS = createDeprecation({

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
-import { fastifyAwsWorker, workerTier } from '../src/worker/index.js'
+import { fastifyAwsSqsdGuard, fastifyAwsWorker, sqsdGuard, workerTier } from '../src/worker/index.js'
 import { fastifyAwsQueue, loadQueueConfig, SqsQueue, sqsQueuePlugin } from '../src/queue/index.js'
 import { Poller } from '../src/poller/index.js'
 import { createLambdaHandler } from '../src/lambda/index.js'
@@ -51,6 +51,18 @@ const aliases = [
     },
   },
   {
+    old: 'sqsdGuard',
+    code: 'FASTIFY_AWS_DEP008',
+    plugin: 'fastify-aws-sqsd-guard',
+    register: async (plugin: 'old' | 'new') => {
+      const app = Fastify()
+      await app.register(plugin === 'old' ? sqsdGuard : fastifyAwsSqsdGuard, { dockerHosts: false })
+      app.post('/', async () => 'ran')
+      const forged = await app.inject({ method: 'POST', url: '/', headers: { 'user-agent': 'aws-sqsd/3.0.4', 'x-forwarded-for': '203.0.113.9' } })
+      return { app, decorated: forged.statusCode === 403 }
+    },
+  },
+  {
     old: 'sqsQueuePlugin',
     code: 'FASTIFY_AWS_DEP002',
     plugin: 'fastify-aws-queue',
@@ -93,7 +105,7 @@ for (const alias of aliases) {
 
     for (let i = 0; i < 2; i++) {
       const { app, decorated } = await alias.register('old', cwd)
-      t.ok(decorated, 'the old name decorates the instance as the new one does')
+      t.ok(decorated, 'the old name does what the new one does (its decorator, or the guard answering 403)')
       t.ok(app.hasPlugin(alias.plugin), `the old name registers as ${alias.plugin}`)
       await app.close()
     }

@@ -7,6 +7,7 @@ import { dockerHostAddresses } from './docker-host.js'
 import { forwardedForAddresses } from './forwarded.js'
 import { isSqsdUserAgent } from './sqsd-headers.js'
 import { formatTrustedHost, inTrustedRange, parseTrustedHost, type DockerHostsSetting, type TrustedRange } from './trusted-hosts.js'
+import { SQSD_GUARD_RENAMED, warnFirst } from '../deprecations.js'
 
 /** True when the request's User-Agent marks it as sent by the EB SQS daemon. */
 export function isSqsdRequest(request: Pick<FastifyRequest, 'headers'>): boolean {
@@ -119,4 +120,7 @@ const guard: FastifyPluginAsync<SqsdGuardOptions> = async (fastify, opts) => {
 }
 
 /** Fastify plugin answering 403 to aws-sqsd requests from anywhere but this host or the Docker host. */
-export const sqsdGuard = fp(guard, { name: 'fastify-aws-sqsd-guard', fastify: '5.x' })
+export const fastifyAwsSqsdGuard = fp(guard, { name: 'fastify-aws-sqsd-guard', fastify: '5.x' })
+
+/** @deprecated Renamed {@link fastifyAwsSqsdGuard} (same options); warns once (FASTIFY_AWS_DEP008). */
+export const sqsdGuard = fp(warnFirst(guard, SQSD_GUARD_RENAMED), { name: 'fastify-aws-sqsd-guard', fastify: '5.x' })

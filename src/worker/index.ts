@@ -3,7 +3,7 @@
  * @module
  */
 export { fastifyAwsWorker, workerTier, type WorkerTierState } from './plugin.js'
-export { sqsdGuard, isSqsdRequest, createAddressCheck, claimedAddresses, type SqsdGuardOptions } from './guard.js'
+export { fastifyAwsSqsdGuard, sqsdGuard, isSqsdRequest, createAddressCheck, claimedAddresses, type SqsdGuardOptions } from './guard.js'
 export { runningInDocker, defaultGateways, dockerHostAddresses, DEFAULT_DOCKER_BRIDGE } from './docker-host.js'
 // cron.yaml is read in config (the worker and the sqsd daemon both use it); re-exported where it was first published.
 export { loadCronYaml, parseCronYaml, nextFireTime, scheduleProblem, type CronEntry, type CronYamlCheck } from '../config/index.js'

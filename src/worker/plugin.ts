@@ -8,7 +8,7 @@ import { Slots } from '../sqs/index.js'
 import type { CronEntry } from '../config/index.js'
 import { readWorkerCron } from './cron.js'
 import { sqsdHandler } from './dispatch.js'
-import { sqsdGuard } from './guard.js'
+import { fastifyAwsSqsdGuard } from './guard.js'
 import { jobLoggerFor } from './job-logger.js'
 import { loadWorkerSettings, settingsFromOptions, workerConfigLoad, type FastifyAwsWorkerOptions } from './options.js'
 import { RunAnswers } from './responses.js'
@@ -60,7 +60,7 @@ const worker: FastifyPluginAsync<FastifyAwsWorkerOptions> = async (fastify, opts
   const capacity = new Slots(settings.threads)
   const shutdown = new WorkerShutdown(capacity, fastify.log)
 
-  await fastify.register(sqsdGuard, {
+  await fastify.register(fastifyAwsSqsdGuard, {
     dockerHosts: settings.docker_hosts,
     ...(opts.procRoot ? { procRoot: opts.procRoot } : {}),
   })

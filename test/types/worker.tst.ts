@@ -1,7 +1,7 @@
 // fastify-aws/worker: the fastifyAwsWorker plugin's options, its decorator, and the request test for the LogController.
 import Fastify, { LogController, type FastifyRequest } from 'fastify'
 import { describe, expect, test } from 'tstyche'
-import { fastifyAwsWorker, isSqsdRequest, workerTier, type FastifyAwsWorkerOptions, type WorkerTierOptions, type WorkerTierState } from 'fastify-aws/worker'
+import { fastifyAwsSqsdGuard, fastifyAwsWorker, isSqsdRequest, sqsdGuard, workerTier, type FastifyAwsWorkerOptions, type WorkerTierOptions, type WorkerTierState } from 'fastify-aws/worker'
 
 const app = Fastify()
 
@@ -25,6 +25,8 @@ describe('fastifyAwsWorker', () => {
 
   test('the deprecated names are the same plugin and options', () => {
     expect(workerTier).type.toBe(fastifyAwsWorker)
+    expect(sqsdGuard).type.toBe(fastifyAwsSqsdGuard)
+    expect(app.register(fastifyAwsSqsdGuard, { dockerHosts: ['172.17.0.1'] })).type.not.toRaiseError()
     expect<WorkerTierOptions>().type.toBe<FastifyAwsWorkerOptions>()
   })
 })
