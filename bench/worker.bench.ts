@@ -20,7 +20,7 @@ import { built } from './built.js'
 
 const { Job, JobRegistry } = await built<typeof import('../src/jobs/index.js')>('jobs/index.js')
 const { fastifyAwsWorker } = await built<typeof import('../src/worker/index.js')>('worker/index.js')
-const { jobsDashboard } = await built<typeof import('../src/dashboard/index.js')>('dashboard/index.js')
+const { fastifyAwsDashboard } = await built<typeof import('../src/dashboard/index.js')>('dashboard/index.js')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
@@ -82,7 +82,7 @@ async function serve(kind: Kind, logging: Logging): Promise<void> {
     if (kind === 'dashboard') {
       // As `npm run dev` mounts it: the ring buffer on (500 runs). Nobody looks, so its SQS client is never called.
       const sqs = new SQSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
-      await app.register(jobsDashboard, { sqs, registry, jobQueues: false, cronFile: false, cwd, env: {} })
+      await app.register(fastifyAwsDashboard, { sqs, registry, jobQueues: false, cronFile: false, configLoad: { cwd, env: {} } })
     }
   }
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -1,8 +1,8 @@
 import Fastify from 'fastify'
-import { jobsDashboard } from 'fastify-aws/dashboard'
+import { fastifyAwsDashboard } from 'fastify-aws/dashboard'
 import { Job, defaultRegistry } from 'fastify-aws/jobs'
 import { useSqsQueue } from 'fastify-aws/queue'
-import { workerTier } from 'fastify-aws/worker'
+import { fastifyAwsWorker } from 'fastify-aws/worker'
 
 class ReportJob extends Job {
   static override readonly jobName = 'ReportJob'
@@ -16,8 +16,8 @@ const app = Fastify({ logger: true })
 // performLater, and the dashboard's enqueue form, send to the queues of config/aws_active_job_sqs.yml.
 const queue = useSqsQueue({ logger: app.log })
 app.addHook('onClose', () => queue.close())
-await app.register(workerTier, { enabled: true })
+await app.register(fastifyAwsWorker, { enabled: true })
 // Under /_jobs: those queues with their dead-letter queues, this process's runs, cron.yaml, an enqueue form.
 // Basic auth comes from FASTIFY_AWS_DASHBOARD_USERNAME / _PASSWORD; without it, only 127.0.0.1 may listen.
-await app.register(jobsDashboard)
+await app.register(fastifyAwsDashboard)
 await app.listen({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? '0.0.0.0' })

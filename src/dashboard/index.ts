@@ -3,7 +3,7 @@
  * runs, dead letters (browse, redrive, delete), cron.yaml tasks ("run now") and an enqueue form.
  * @module
  */
-export { jobsDashboard, type JobsDashboardOptions, type JobsDashboardState } from './plugin.js'
+export { fastifyAwsDashboard, type FastifyAwsDashboardOptions, type JobsDashboardState } from './plugin.js'
 export {
   dashboardOptions,
   dashboardConfigSource,

@@ -21,8 +21,8 @@ import { handleError, pageContext, sendPage } from './respond.js'
 import { dashboardRoutes } from './routes.js'
 import { errorPage } from './views/error.js'
 
-/** Options of {@link jobsDashboard}; each overrides its ENV/YAML counterpart (`FASTIFY_AWS_DASHBOARD_<KEY>`). */
-export interface JobsDashboardOptions {
+/** Options of {@link fastifyAwsDashboard}; each overrides its ENV/YAML counterpart (`FASTIFY_AWS_DASHBOARD_<KEY>`). */
+export interface FastifyAwsDashboardOptions {
   /** Mount path (`..._PREFIX`, default `/_jobs`). */
   prefix?: string
   /** Show everything, change nothing (`..._READ_ONLY`). */
@@ -64,10 +64,11 @@ export interface JobsDashboardOptions {
   queue?: JobQueueAdapter
   /** A recorder to show instead of the plugin's own (e.g. one started before the app). Not stopped on close. */
   recorder?: RunRecorder
-  /** Directory holding config/ and cron.yaml (default: cwd). */
-  cwd?: string
-  /** ENV to read (default: process.env). */
-  env?: NodeJS.ProcessEnv
+  /**
+   * Where configuration and cron.yaml are read from: `cwd` (the directory holding config/ and cron.yaml), `env`,
+   * `nodeEnv` (defaults: the process's).
+   */
+  configLoad?: { cwd?: string; env?: NodeJS.ProcessEnv; nodeEnv?: string }
 }
 
 /** What the dashboard exposes on `fastify.jobsDashboard`. */
@@ -90,9 +91,10 @@ declare module 'fastify' {
 /** Largest form body: a job's arguments may be up to SQS's 1 MiB, as JSON in a urlencoded form. */
 const FORM_BODY_LIMIT = 4 * 1024 * 1024
 
-const dashboard: FastifyPluginAsync<JobsDashboardOptions> = async (fastify, opts) => {
-  const cwd = opts.cwd ?? process.cwd()
-  const load = { cwd, ...(opts.env ? { env: opts.env } : {}) }
+const dashboard: FastifyPluginAsync<FastifyAwsDashboardOptions> = async (fastify, opts) => {
+  const cwd = opts.configLoad?.cwd ?? process.cwd()
+  const { env, nodeEnv } = opts.configLoad ?? {}
+  const load = { cwd, ...(env ? { env } : {}), ...(nodeEnv ? { nodeEnv } : {}) }
   const code: DashboardSettingsInput = {}
   if (opts.prefix !== undefined) code.prefix = opts.prefix
   if (opts.readOnly !== undefined) code.read_only = opts.readOnly
@@ -159,7 +161,7 @@ const dashboard: FastifyPluginAsync<JobsDashboardOptions> = async (fastify, opts
         tasks,
         registry: opts.registry ?? defaultRegistry,
         enqueueAllowlist: settings.enqueue_allowlist ? new Set(settings.enqueue_allowlist) : undefined,
-        queue: () => opts.queue ?? getQueueAdapter() ?? (ownQueue ??= new SqsQueue({ client: sqs, load })),
+        queue: () => opts.queue ?? getQueueAdapter() ?? (ownQueue ??= new SqsQueue({ client: sqs, configLoad: load })),
         cron,
         cronQueueUrl: settings.cron_queue_url,
       })
@@ -185,6 +187,6 @@ function readCron(file: string | undefined, explicit: boolean): { file: string; 
  * address rejects with `FASTIFY_AWS_DASHBOARD_UNGUARDED`, and a request from elsewhere or through a proxy gets 403.
  *
  * @example
- * await app.register(jobsDashboard, { username: 'ops', password: process.env.DASHBOARD_PASSWORD })
+ * await app.register(fastifyAwsDashboard, { username: 'ops', password: process.env.DASHBOARD_PASSWORD })
  */
-export const jobsDashboard = fp(dashboard, { name: 'fastify-aws-dashboard', fastify: '5.x' })
+export const fastifyAwsDashboard = fp(dashboard, { name: 'fastify-aws-dashboard', fastify: '5.x' })

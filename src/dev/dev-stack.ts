@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import type { FastifyInstance } from 'fastify'
 import { createAwsClient, type AwsClientOptions } from '../aws/index.js'
-import { jobsDashboard, type JobsDashboardOptions } from '../dashboard/index.js'
+import { fastifyAwsDashboard, type FastifyAwsDashboardOptions } from '../dashboard/index.js'
 import { DevConfigError, DevPortInUseError } from '../errors.js'
 import { getQueueAdapter, JobRegistry, setQueueAdapter, toJobAllowlist, type JobLogger } from '../jobs/index.js'
 import { loadQueueConfig, useSqsQueue, type SqsQueue } from '../queue/index.js'
@@ -73,7 +73,7 @@ export interface DevStackOptions {
    * queue, cron.yaml and the registry's jobs); options here override those; false: none. An app that registered
    * the dashboard itself keeps its own.
    */
-  dashboard?: JobsDashboardOptions | false
+  dashboard?: FastifyAwsDashboardOptions | false
 }
 
 /** A running dev stack. */
@@ -167,16 +167,17 @@ export async function startDevStack(o: DevStackOptions): Promise<DevStack> {
     })
     closers.push(() => app.close())
     if (o.dashboard !== false && !app.hasPlugin('fastify-aws-dashboard')) {
-      await app.register(jobsDashboard, {
+      const { configLoad: dashboardLoad, ...dashboardOptions } = o.dashboard ?? {}
+      await app.register(fastifyAwsDashboard, {
         sqs,
         queues: { [queueNameOf(queueUrl)]: queueUrl },
         jobQueues: false,
         registry,
         queue: jobQueue,
-        cwd,
+        configLoad: { cwd, ...dashboardLoad },
         cronFile: cronFile ?? false,
         cronQueueUrl: queueUrl,
-        ...o.dashboard,
+        ...dashboardOptions,
       })
     }
     const port = o.port ?? 8080

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { request } from 'undici'
-import { jobsDashboard, type JobsDashboardOptions } from '../../src/dashboard/index.js'
+import { fastifyAwsDashboard, type FastifyAwsDashboardOptions } from '../../src/dashboard/index.js'
 import { startSqs, type RunningEmulator } from '../helpers/emulators.js'
 import { sqsClient } from '../sqsd/helpers.js'
 
@@ -40,9 +40,9 @@ export function projectDir(cronYaml?: string): string {
 }
 
 /** An app with only the dashboard, listening on 127.0.0.1. */
-export async function startDashboard(options: JobsDashboardOptions): Promise<{ app: FastifyInstance; base: string }> {
+export async function startDashboard(options: FastifyAwsDashboardOptions): Promise<{ app: FastifyInstance; base: string }> {
   const app = Fastify({ logger: false })
-  await app.register(jobsDashboard, { env: {}, jobQueues: false, ...options })
+  await app.register(fastifyAwsDashboard, { configLoad: { env: {} }, jobQueues: false, ...options })
   await app.listen({ port: 0, host: '127.0.0.1' })
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }
 }

@@ -27,7 +27,7 @@ class SecretJob extends Job {
   async perform(): Promise<void> {}
 }
 const registry = new JobRegistry().register(HostileJob, OkJob, SecretJob)
-const queue = useSqsQueue({ client: queues.sqs, load: { env: {}, code: { queues: { default: queues.queueUrl } } } })
+const queue = useSqsQueue({ client: queues.sqs, configLoad: { env: {}, code: { queues: { default: queues.queueUrl } } } })
 t.teardown(() => queue.close())
 const cwd = projectDir(`version: 1\ncron:\n  - name: "${XSS}"\n    url: "/<img src=x onerror=alert(3)>"\n    schedule: "*/5 * * * *"\n  - name: "OkJob"\n    url: "/"\n    schedule: "0 0 1 1 *"\n`)
 const { app, base } = await startDashboard({
@@ -35,7 +35,7 @@ const { app, base } = await startDashboard({
   queues: { work: queues.queueUrl, [`odd${XSS}`]: queues.queueUrl.replace(/work$/, 'missing-queue') },
   registry,
   queue,
-  cwd,
+  configLoad: { cwd },
   cronQueueUrl: queues.queueUrl,
   enqueueAllowlist: ['HostileJob', 'OkJob'],
 })

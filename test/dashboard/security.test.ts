@@ -5,7 +5,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { SendMessageCommand } from '@aws-sdk/client-sqs'
 import { request } from 'undici'
-import { jobsDashboard, isLoopbackAddress } from '../../src/dashboard/index.js'
+import { fastifyAwsDashboard, isLoopbackAddress } from '../../src/dashboard/index.js'
 import { Job, JobRegistry } from '../../src/jobs/index.js'
 import { useSqsQueue } from '../../src/queue/index.js'
 import { Browser, startDashboard, startQueues } from './harness.js'
@@ -27,7 +27,7 @@ t.test('loopback addresses', async (t) => {
 t.test('without auth, listening on 0.0.0.0 or :: is refused at listen; loopback is fine', async (t) => {
   for (const host of ['0.0.0.0', '::']) {
     const app = Fastify({ logger: false })
-    await app.register(jobsDashboard, { ...base, env: {}, jobQueues: false })
+    await app.register(fastifyAwsDashboard, { ...base, configLoad: { env: {} }, jobQueues: false })
     await t.rejects(app.listen({ port: 0, host }), {
       code: 'FASTIFY_AWS_DASHBOARD_UNGUARDED',
       message: /refuses to serve on .* without authentication: set FASTIFY_AWS_DASHBOARD_USERNAME and FASTIFY_AWS_DASHBOARD_PASSWORD/,
@@ -42,7 +42,7 @@ t.test('without auth, listening on 0.0.0.0 or :: is refused at listen; loopback 
 
 t.test('with basic auth or an auth hook, any address is allowed; requests need the credentials', async (t) => {
   const app = Fastify({ logger: false })
-  await app.register(jobsDashboard, { ...base, env: { FASTIFY_AWS_DASHBOARD_USERNAME: 'ops', FASTIFY_AWS_DASHBOARD_PASSWORD: 's3cret: with colon' }, jobQueues: false })
+  await app.register(fastifyAwsDashboard, { ...base, configLoad: { env: { FASTIFY_AWS_DASHBOARD_USERNAME: 'ops', FASTIFY_AWS_DASHBOARD_PASSWORD: 's3cret: with colon' } }, jobQueues: false })
   await app.listen({ port: 0, host: '0.0.0.0' })
   t.teardown(() => app.close())
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/_jobs/`
@@ -57,9 +57,9 @@ t.test('with basic auth or an auth hook, any address is allowed; requests need t
   t.equal((await request(`${url}queues.json`, { headers: basic('ops', 'x') })).statusCode, 401, 'the JSON too')
 
   const hooked = Fastify({ logger: false })
-  await hooked.register(jobsDashboard, {
+  await hooked.register(fastifyAwsDashboard, {
     ...base,
-    env: {},
+    configLoad: { env: {} },
     jobQueues: false,
     auth: async (req, reply) => {
       if (req.headers['x-team'] !== 'ops') return reply.code(403).send('ops only')
@@ -85,7 +85,7 @@ t.test('without auth, a request through a proxy (forwarded headers) is refused',
 t.test('half a credential pair, or an app that already has @fastify/basic-auth, is a start-up error', async (t) => {
   const app = Fastify({ logger: false })
   await t.rejects(async () => {
-    await app.register(jobsDashboard, { ...base, env: { FASTIFY_AWS_DASHBOARD_USERNAME: 'ops' }, jobQueues: false })
+    await app.register(fastifyAwsDashboard, { ...base, configLoad: { env: { FASTIFY_AWS_DASHBOARD_USERNAME: 'ops' } }, jobQueues: false })
   }, {
     code: 'FASTIFY_AWS_DASHBOARD_CONFIG',
     message: /basic-auth password is missing: set FASTIFY_AWS_DASHBOARD_USERNAME and FASTIFY_AWS_DASHBOARD_PASSWORD together/,
@@ -94,7 +94,7 @@ t.test('half a credential pair, or an app that already has @fastify/basic-auth, 
   const withAuth = Fastify({ logger: false })
   withAuth.decorate('basicAuth', () => undefined)
   await t.rejects(async () => {
-    await withAuth.register(jobsDashboard, { ...base, username: 'a', password: 'b', env: {}, jobQueues: false })
+    await withAuth.register(fastifyAwsDashboard, { ...base, username: 'a', password: 'b', configLoad: { env: {} }, jobQueues: false })
   }, {
     code: 'FASTIFY_AWS_DASHBOARD_CONFIG',
     message: /already registered @fastify\/basic-auth.*auth: app.basicAuth/,
@@ -102,7 +102,7 @@ t.test('half a credential pair, or an app that already has @fastify/basic-auth, 
   await withAuth.close()
   const bad = Fastify({ logger: false })
   await t.rejects(async () => {
-    await bad.register(jobsDashboard, { ...base, env: { FASTIFY_AWS_DASHBOARD_PREFIX: 'jobs' }, jobQueues: false })
+    await bad.register(fastifyAwsDashboard, { ...base, configLoad: { env: { FASTIFY_AWS_DASHBOARD_PREFIX: 'jobs' } }, jobQueues: false })
   }, {
     code: 'FASTIFY_AWS_CONFIG',
     message: /FASTIFY_AWS_DASHBOARD_PREFIX="jobs": expected a path like \/_jobs/,
@@ -112,7 +112,7 @@ t.test('half a credential pair, or an app that already has @fastify/basic-auth, 
 
 t.test('actions: CSRF token required and bound to this browser\'s cookie; other sites refused', async (t) => {
   const registry = new JobRegistry().register(NoteJob)
-  const queue = useSqsQueue({ client: queues.sqs, load: { env: {}, code: { queues: { default: queues.queueUrl } } } })
+  const queue = useSqsQueue({ client: queues.sqs, configLoad: { env: {}, code: { queues: { default: queues.queueUrl } } } })
   t.teardown(() => queue.close())
   const { app, base: url } = await startDashboard({ ...base, registry, queue })
   t.teardown(() => app.close())

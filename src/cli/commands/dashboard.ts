@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
 import type { AwsClientOptions } from '../../aws/index.js'
-import { jobsDashboard, loadDashboardSettings, type JobsDashboardOptions } from '../../dashboard/index.js'
+import { fastifyAwsDashboard, loadDashboardSettings, type FastifyAwsDashboardOptions } from '../../dashboard/index.js'
 import { EMBEDDED_SQS_AWS } from '../../dev/embedded-sqs.js'
 import { loadSqsdSettings } from '../../sqsd/options.js'
 import { DEV_STATE_FILE, readDevState } from '../../dev/state-file.js'
@@ -98,11 +98,10 @@ const command: Command = {
     // Against dev, its jobs can be enqueued by name (the service has their code; only the name travels).
     if (values.jobs === undefined && useDev) for (const name of dev.jobs) registry.register(jobNamed(name))
 
-    const options: JobsDashboardOptions = {
+    const options: FastifyAwsDashboardOptions = {
       sqs,
       registry,
-      cwd: io.cwd,
-      env: io.env,
+      configLoad: { cwd: io.cwd, env: io.env },
       queueUrls,
       ...(values.cron !== undefined ? { cronFile: values.cron } : useDev && dev.cronFile !== undefined && !settings.cronFileExplicit ? { cronFile: dev.cronFile } : {}),
       ...(values['read-only'] ? { readOnly: true } : {}),
@@ -114,7 +113,7 @@ const command: Command = {
     const app = Fastify({ loggerInstance: logger })
     const stop = listenForStop()
     try {
-      await app.register(jobsDashboard, options)
+      await app.register(fastifyAwsDashboard, options)
       app.get('/', (_request, reply) => reply.redirect(`${app.jobsDashboard.prefix}/`))
       await app.listen({ host: settings.host, port: settings.port })
       const address = app.server.address() as AddressInfo

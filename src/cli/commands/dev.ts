@@ -150,7 +150,7 @@ const command: Command = {
         cwd: io.cwd,
         aws,
         logger,
-        dashboard: values['no-dashboard'] ? false : { env: io.env },
+        dashboard: values['no-dashboard'] ? false : { configLoad: { env: io.env } },
       })
       if (cronFile === undefined) logger.info('no cron.yaml: no periodic tasks')
       // A job the app really has, so the first command a newcomer copies works.
