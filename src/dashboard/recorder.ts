@@ -1,5 +1,5 @@
-// Recent job runs of this process, from the `fastify-aws:job:perform` tracing channel, in a fixed-size ring buffer.
-import { jobPerformChannel, type DeliveryInfo, type JobPerformEvent, type RunDecision } from '../jobs/index.js'
+// Recent job runs of this process, from the `fastify-aws:job:run` channel, in a fixed-size ring buffer.
+import { jobRunChannel, type DeliveryInfo, type JobRunEvent, type RunDecision } from '../jobs/index.js'
 
 /** What a run ended as: the runner's decision. */
 export type RunOutcome = RunDecision['outcome']
@@ -45,39 +45,33 @@ export interface RunFilter {
 /**
  * Keeps the last `capacity` runs that finished in this process (any transport: sqsd, poller, Lambda, inline).
  *
- * The hot path is one array write per run: the event object the runner publishes is kept as it is, and turned
- * into a {@link RecordedRun} only when someone looks. The runner sets `outcome` and `durationMs` on that object
- * after the tracing events, when its policy has decided.
+ * The hot path is one array write per run: the event the runner publishes once its policy has decided is kept as it
+ * is, and turned into a {@link RecordedRun} only when someone looks. It subscribes to the plain `fastify-aws:job:run`
+ * channel, not the perform TracingChannel: a subscriber there would wrap every perform in tracePromise.
  */
 export class RunRecorder {
   /** Most runs kept; 0 keeps none and subscribes to nothing. */
   readonly capacity: number
-  readonly #events: (JobPerformEvent | undefined)[]
+  readonly #events: (JobRunEvent | undefined)[]
   readonly #finishedAt: Float64Array
   #next = 0
   #size = 0
   /** Last periodic run per task name (task names are registered job names, so this stays small). */
-  readonly #lastTask = new Map<string, { event: JobPerformEvent; at: number }>()
+  readonly #lastTask = new Map<string, { event: JobRunEvent; at: number }>()
   #subscribed = false
-  // An async perform ends with asyncEnd (error set when it rejected); a synchronous throw ends with `end` carrying
-  // the error and no asyncEnd. `end` of an async perform comes before it settles, so it has no error yet.
-  readonly #onAsyncEnd = (message: unknown): void => this.#add(message as JobPerformEvent)
-  readonly #onEnd = (message: unknown): void => {
-    if ('error' in (message as object)) this.#add(message as JobPerformEvent)
-  }
+  readonly #onRun = (message: unknown): void => this.#add(message as JobRunEvent)
 
   constructor(capacity = 500) {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`RunRecorder capacity must be a whole number >= 0, got ${capacity}`)
     this.capacity = capacity
-    this.#events = new Array<JobPerformEvent | undefined>(capacity)
+    this.#events = new Array<JobRunEvent | undefined>(capacity)
     this.#finishedAt = new Float64Array(capacity)
   }
 
   /** Starts recording (idempotent). */
   start(): this {
     if (this.#subscribed || this.capacity === 0) return this
-    jobPerformChannel.asyncEnd.subscribe(this.#onAsyncEnd)
-    jobPerformChannel.end.subscribe(this.#onEnd)
+    jobRunChannel.subscribe(this.#onRun)
     this.#subscribed = true
     return this
   }
@@ -85,8 +79,7 @@ export class RunRecorder {
   /** Stops recording; what was recorded stays readable. */
   stop(): void {
     if (!this.#subscribed) return
-    jobPerformChannel.asyncEnd.unsubscribe(this.#onAsyncEnd)
-    jobPerformChannel.end.unsubscribe(this.#onEnd)
+    jobRunChannel.unsubscribe(this.#onRun)
     this.#subscribed = false
   }
 
@@ -100,7 +93,7 @@ export class RunRecorder {
     return this.#size
   }
 
-  #add(event: JobPerformEvent): void {
+  #add(event: JobRunEvent): void {
     const at = Date.now()
     const i = this.#next
     this.#events[i] = event
@@ -163,21 +156,19 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
 }
 
-function recordedRun(e: JobPerformEvent, finishedAt: number): RecordedRun {
-  const failed = 'error' in e
+function recordedRun({ run, delivery }: JobRunEvent, finishedAt: number): RecordedRun {
   return {
-    jobClass: e.jobClass,
-    jobId: e.jobId,
-    queueName: e.queueName,
-    attempt: e.attempt,
-    transport: e.delivery.transport,
-    taskName: e.delivery.taskName,
-    messageId: e.delivery.messageId,
-    // Read in the few microtasks between perform settling and the runner deciding: what perform itself said.
-    outcome: e.outcome ?? (failed ? 'failed' : 'succeeded'),
-    durationMs: e.durationMs ?? 0,
+    jobClass: run.jobClass,
+    jobId: run.jobId,
+    queueName: run.queueName,
+    attempt: run.attempt,
+    transport: delivery.transport,
+    taskName: delivery.taskName,
+    messageId: delivery.messageId,
+    outcome: run.outcome,
+    durationMs: run.durationMs,
     finishedAt,
-    error: failed ? describeError(e.error) : undefined,
+    error: run.error === undefined ? undefined : describeError(run.error),
   }
 }
 

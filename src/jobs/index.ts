@@ -23,10 +23,12 @@ export {
   performJob,
   runJob,
   jobPerformChannel,
+  jobRunChannel,
   type PreparedJob,
   type RunJobOptions,
   type JobRun,
   type JobPerformEvent,
+  type JobRunEvent,
 } from './runner.js'
 export {
   setQueueAdapter,

@@ -1,5 +1,5 @@
 // Runs one job message: resolve by name, deserialize arguments, perform, decide, log once.
-import { tracingChannel } from 'node:diagnostics_channel'
+import { channel, tracingChannel } from 'node:diagnostics_channel'
 import { toError } from '../errors.js'
 import { deserializeArguments, type JobArgument } from './arguments.js'
 import { resolveJob, type JobAllowlist } from './allowlist.js'
@@ -57,14 +57,14 @@ export interface JobPerformEvent {
   delivery: DeliveryInfo
   result?: unknown
   error?: unknown
-  /**
-   * What the runner decided once perform settled (`succeeded`, `retry`, `failed`, `discarded`). Set on this same
-   * object right after `asyncEnd` (or `end` for a synchronous throw), when the retry/discard policy has run: a
-   * subscriber that keeps the event (a dashboard's ring buffer) reads it from then on.
-   */
-  outcome?: RunDecision['outcome']
-  /** perform's duration in milliseconds; set with `outcome`. */
-  durationMs?: number
+}
+
+/** Payload published on the `fastify-aws:job:run` channel: a run the runner has decided. */
+export interface JobRunEvent {
+  /** What the run came to: outcome (with the retry delay or discard reason), attempt, duration, error. */
+  run: JobRun
+  /** The transport's metadata for the message, as the job saw it in `context.delivery`. */
+  delivery: DeliveryInfo
 }
 
 /**
@@ -72,6 +72,13 @@ export interface JobPerformEvent {
  * subscribe with `diagnostics_channel.tracingChannel('fastify-aws:job:perform').subscribe({...})`.
  */
 export const jobPerformChannel = tracingChannel<unknown, JobPerformEvent>('fastify-aws:job:perform')
+
+/**
+ * Channel `fastify-aws:job:run`: one message per run once the retry/discard policy has decided, whatever the
+ * transport (a job whose constructor throws included). One publish per run, no wrapping of perform: what a
+ * recorder of outcomes (the jobs dashboard) subscribes to, cheaper than the tracing channel.
+ */
+export const jobRunChannel = channel('fastify-aws:job:run')
 
 /**
  * Parses and resolves a message: its job must be registered in `registry` and allowed by `allowlist` (see
@@ -154,16 +161,16 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
     const error = toError(thrown)
     const run: JobRun = { ...base(envelope, attempt), ...decide(error, attempt, job, context.log), durationMs: 0, error }
     logRun(logger, run)
+    if (jobRunChannel.hasSubscribers) jobRunChannel.publish({ run, delivery: options.delivery } satisfies JobRunEvent)
     return run
   }
   attachContext(instance, context)
   const started = performance.now()
   let run: JobRun
-  let traced: JobPerformEvent | undefined
   // Plain objects built in one go (not spreads) and no closure unless a tracer listens: this runs per message.
   try {
     const result = jobPerformChannel.hasSubscribers
-      ? await tracedPerform(instance, args, (traced = tracedEvent(envelope, attempt, options.delivery)))
+      ? await tracedPerform(instance, args, tracedEvent(envelope, attempt, options.delivery))
       : await (instance.perform as (...a: JobArgument[]) => unknown)(...args)
     run = {
       jobClass: envelope.job_class,
@@ -178,13 +185,10 @@ export async function performJob(prepared: PreparedJob, options: RunJobOptions):
     const error = toError(thrown)
     run = { ...base(envelope, attempt), ...decide(error, attempt, job, context.log), durationMs: performance.now() - started, error }
   }
-  if (traced !== undefined) {
-    traced.outcome = run.outcome
-    traced.durationMs = run.durationMs
-  }
   // The run line goes to the given logger, not the job's child: the child already binds job_class and job_id,
   // and pino would write those keys twice in one JSON line.
   logRun(logger, run)
+  if (jobRunChannel.hasSubscribers) jobRunChannel.publish({ run, delivery: options.delivery } satisfies JobRunEvent)
   return run
 }
 
@@ -200,8 +204,6 @@ function tracedEvent(envelope: JobEnvelope, attempt: number, delivery: DeliveryI
     attempt,
     delivery,
     result: undefined,
-    outcome: undefined,
-    durationMs: undefined,
   }
 }
 

@@ -26,7 +26,24 @@ class SyncThrowJob extends Job {
     throw hostile
   }
 }
-const registry = new JobRegistry().register(OkJob, RetryJob, SyncThrowJob)
+/** An Error (kept as it is by the runner) whose message and stack getters throw. */
+class HostileError extends Error {
+  override get message(): string {
+    throw new Error('no message')
+  }
+  override get stack(): string {
+    throw new Error('no stack')
+  }
+}
+class HostileErrorJob extends Job {
+  static override readonly jobName = 'HostileErrorJob'
+  async perform(): Promise<void> {
+    const error = new HostileError()
+    delete (error as { stack?: string }).stack
+    throw error
+  }
+}
+const registry = new JobRegistry().register(OkJob, RetryJob, SyncThrowJob, HostileErrorJob)
 const run = (job: string, args: unknown[] = [], receiveCount = 1, extra: Record<string, unknown> = {}) =>
   runJob(JSON.stringify(buildEnvelope({ jobClass: job, queueName: 'q', args })), { registry, delivery: { transport: 'poller', receiveCount, ...extra } })
 
@@ -53,7 +70,15 @@ t.test('a synchronous throw of a non-Error whose getters throw is recorded with 
   await run('SyncThrowJob')
   const [r] = recorder.runs()
   // No retry policy: the runner leaves the message to the queue's redelivery ('retry').
-  t.match(r, { jobClass: 'SyncThrowJob', outcome: 'retry', error: { name: 'Error', message: '' } })
+  // The runner's own Error for what was thrown, as in the run's log line.
+  t.match(r, { jobClass: 'SyncThrowJob', outcome: 'retry', error: { name: 'Error', message: '[object Object]' } })
+})
+
+t.test('an Error whose getters throw is recorded with what could be read', async (t) => {
+  const recorder = new RunRecorder(10).start()
+  t.teardown(() => recorder.stop())
+  await run('HostileErrorJob')
+  t.match(recorder.runs(), [{ jobClass: 'HostileErrorJob', outcome: 'retry', error: { name: 'Error', message: '', stack: undefined } }])
 })
 
 t.test('per-class counts and nearest-rank p50/p95', async (t) => {

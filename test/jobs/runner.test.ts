@@ -1,4 +1,4 @@
-import { tracingChannel } from 'node:diagnostics_channel'
+import diagnosticsChannel, { tracingChannel } from 'node:diagnostics_channel'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
@@ -8,11 +8,13 @@ import {
   JobRegistry,
   buildEnvelope,
   jobPerformChannel,
+  jobRunChannel,
   performJob,
   prepareJob,
   runJob,
   type JobContext,
   type JobPerformEvent,
+  type JobRunEvent,
 } from '../../src/jobs/index.js'
 
 /** A pino logger writing JSON lines into an array (a real destination stream, not a mock logger). */
@@ -272,19 +274,33 @@ t.test('the fastify-aws:job:perform tracing channel publishes start/end/asyncEnd
   t.ok(events.some(([n]) => n === 'error'), 'a synchronous throw is published as error too')
 })
 
-t.test("the traced event gets the runner's decision and the duration once the run is decided", async (t) => {
-  const registry = new JobRegistry().register(EchoJob, FailingJob)
-  const kept: JobPerformEvent[] = []
-  const keep = (m: unknown) => void kept.push(m as JobPerformEvent)
-  jobPerformChannel.asyncEnd.subscribe(keep)
-  t.teardown(() => jobPerformChannel.asyncEnd.unsubscribe(keep))
+t.test('the fastify-aws:job:run channel publishes every decided run, with its delivery, constructor failures included', async (t) => {
+  class CtorThrowsJob extends Job {
+    static override readonly jobName = 'CtorThrowsJob'
+    constructor() {
+      super()
+      throw new Error('no instance')
+    }
+    async perform(): Promise<void> {}
+  }
+  const registry = new JobRegistry().register(EchoJob, FailingJob, CtorThrowsJob)
+  const kept: JobRunEvent[] = []
+  const keep = (m: unknown) => void kept.push(m as JobRunEvent)
+  diagnosticsChannel.subscribe('fastify-aws:job:run', keep)
+  t.teardown(() => diagnosticsChannel.unsubscribe('fastify-aws:job:run', keep))
+  t.ok(jobRunChannel.hasSubscribers)
+  t.notOk(jobPerformChannel.hasSubscribers, 'perform is not wrapped for a run subscriber')
 
-  const ok = await runJob(body('EchoJob', [1]), { registry, delivery: { transport: 'poller', receiveCount: 1 } })
-  const retried = await runJob(body('FailingJob', ['x']), { registry, delivery: { transport: 'poller', receiveCount: 1 } })
-  const discarded = await runJob(body('FailingJob', ['gone']), { registry, delivery: { transport: 'poller', receiveCount: 1 } })
-  const failed = await runJob(body('FailingJob', ['x']), { registry, delivery: { transport: 'poller', receiveCount: 3 } })
-  t.same(kept.map((e) => e.outcome), ['succeeded', 'retry', 'discarded', 'failed'])
-  t.same(kept.map((e) => e.durationMs), [ok, retried, discarded, failed].map((r) => r.durationMs))
+  const delivery = { transport: 'poller' as const, receiveCount: 1, messageId: 'm-1' }
+  const ok = await runJob(body('EchoJob', [1]), { registry, delivery })
+  const retried = await runJob(body('FailingJob', ['x']), { registry, delivery })
+  const discarded = await runJob(body('FailingJob', ['gone']), { registry, delivery })
+  const failed = await runJob(body('FailingJob', ['x']), { registry, delivery: { ...delivery, receiveCount: 3 } })
+  const unbuilt = await runJob(body('CtorThrowsJob'), { registry, delivery })
+  t.same(kept.map((e) => e.run), [ok, retried, discarded, failed, unbuilt], 'the very JobRun each call returned')
+  t.same(kept.map((e) => e.run.outcome), ['succeeded', 'retry', 'discarded', 'failed', 'retry'])
+  t.same(kept[0]!.delivery, delivery)
+  t.match(kept[4]!.run.error, { message: 'no instance' })
 })
 
 t.test('performNow runs inline: result, rejection, discard', async (t) => {

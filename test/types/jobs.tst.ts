@@ -2,7 +2,7 @@
 import Fastify from 'fastify'
 import pino from 'pino'
 import { describe, expect, test } from 'tstyche'
-import { defaultRegistry, Job, JobRegistry, type EnqueuedJob, type JobClass, type JobContext, type JobLogger, type PerformArgs, type RetryPolicy } from 'fastify-aws/jobs'
+import { defaultRegistry, Job, JobRegistry, type DeliveryInfo, type EnqueuedJob, type JobClass, type JobContext, type JobLogger, type JobRun, type JobRunEvent, type PerformArgs, type RetryPolicy } from 'fastify-aws/jobs'
 
 class ReportJob extends Job {
   static override readonly jobName = 'ReportJob'
@@ -60,5 +60,13 @@ describe('JobLogger', () => {
     const minimal = { child: () => minimal, debug() {}, info() {}, warn() {}, error() {} }
     expect(minimal).type.toBeAssignableTo<JobLogger>()
     expect({ debug() {}, info() {}, warn() {}, error() {} }).type.not.toBeAssignableTo<JobLogger>()
+  })
+})
+
+describe('JobRunEvent', () => {
+  test('the fastify-aws:job:run payload: the JobRun performJob returns and its delivery', () => {
+    expect<JobRunEvent['run']>().type.toBe<JobRun>()
+    expect<JobRunEvent['delivery']>().type.toBe<DeliveryInfo>()
+    expect<JobRun['outcome']>().type.toBe<'succeeded' | 'retry' | 'failed' | 'discarded'>()
   })
 })
