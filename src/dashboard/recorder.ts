@@ -42,29 +42,53 @@ export interface RunFilter {
   jobClass?: string | undefined
 }
 
+/** Outcomes by code, for the ring buffer's byte column. */
+const OUTCOMES: readonly RunOutcome[] = ['succeeded', 'retry', 'failed', 'discarded']
+const OUTCOME_CODE: Readonly<Record<RunOutcome, number>> = { succeeded: 0, retry: 1, failed: 2, discarded: 3 }
+
 /**
  * Keeps the last `capacity` runs that finished in this process (any transport: sqsd, poller, Lambda, inline).
  *
- * The hot path is one array write per run: the event the runner publishes once its policy has decided is kept as it
- * is, and turned into a {@link RecordedRun} only when someone looks. It subscribes to the plain `fastify-aws:job:run`
- * channel, not the perform TracingChannel: a subscriber there would wrap every perform in tracePromise.
+ * It subscribes to the plain `fastify-aws:job:run` channel, not the perform TracingChannel (a subscriber there would
+ * wrap every perform in tracePromise). The hot path copies a run's fields into columns allocated up front (numbers
+ * in typed arrays, strings in arrays) and keeps no object of the run: holding the run and delivery objects for 500
+ * runs made every run's garbage survive young-generation collections, which cost more than the copy.
  */
 export class RunRecorder {
   /** Most runs kept; 0 keeps none and subscribes to nothing. */
   readonly capacity: number
-  readonly #events: (JobRunEvent | undefined)[]
+  readonly #jobClass: string[]
+  readonly #jobId: string[]
+  readonly #queueName: string[]
+  readonly #transport: DeliveryInfo['transport'][]
+  readonly #taskName: (string | undefined)[]
+  readonly #messageId: (string | undefined)[]
+  /** What was thrown, for runs that did not succeed (described only when someone looks). */
+  readonly #error: (Error | undefined)[]
+  readonly #attempt: Float64Array
+  readonly #outcome: Uint8Array
+  readonly #durationMs: Float64Array
   readonly #finishedAt: Float64Array
   #next = 0
   #size = 0
   /** Last periodic run per task name (task names are registered job names, so this stays small). */
-  readonly #lastTask = new Map<string, { event: JobRunEvent; at: number }>()
+  readonly #lastTask = new Map<string, RecordedRun>()
   #subscribed = false
   readonly #onRun = (message: unknown): void => this.#add(message as JobRunEvent)
 
   constructor(capacity = 500) {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`RunRecorder capacity must be a whole number >= 0, got ${capacity}`)
     this.capacity = capacity
-    this.#events = new Array<JobRunEvent | undefined>(capacity)
+    this.#jobClass = new Array<string>(capacity).fill('')
+    this.#jobId = new Array<string>(capacity).fill('')
+    this.#queueName = new Array<string>(capacity).fill('')
+    this.#transport = new Array<DeliveryInfo['transport']>(capacity).fill('inline')
+    this.#taskName = new Array<string | undefined>(capacity).fill(undefined)
+    this.#messageId = new Array<string | undefined>(capacity).fill(undefined)
+    this.#error = new Array<Error | undefined>(capacity).fill(undefined)
+    this.#attempt = new Float64Array(capacity)
+    this.#outcome = new Uint8Array(capacity)
+    this.#durationMs = new Float64Array(capacity)
     this.#finishedAt = new Float64Array(capacity)
   }
 
@@ -93,15 +117,41 @@ export class RunRecorder {
     return this.#size
   }
 
-  #add(event: JobRunEvent): void {
-    const at = Date.now()
+  #add({ run, delivery }: JobRunEvent): void {
     const i = this.#next
-    this.#events[i] = event
-    this.#finishedAt[i] = at
+    this.#jobClass[i] = run.jobClass
+    this.#jobId[i] = run.jobId
+    this.#queueName[i] = run.queueName
+    this.#transport[i] = delivery.transport
+    this.#taskName[i] = delivery.taskName
+    this.#messageId[i] = delivery.messageId
+    this.#error[i] = run.error
+    this.#attempt[i] = run.attempt
+    this.#outcome[i] = OUTCOME_CODE[run.outcome]
+    this.#durationMs[i] = run.durationMs
+    this.#finishedAt[i] = Date.now()
     this.#next = i + 1 === this.capacity ? 0 : i + 1
     if (this.#size < this.capacity) this.#size++
-    if (event.delivery.transport === 'periodic' && event.delivery.taskName !== undefined) {
-      this.#lastTask.set(event.delivery.taskName, { event, at })
+    if (delivery.transport === 'periodic' && delivery.taskName !== undefined) {
+      this.#lastTask.set(delivery.taskName, this.#recorded(i))
+    }
+  }
+
+  /** The run in slot `i` as the dashboard shows it. */
+  #recorded(i: number): RecordedRun {
+    const error = this.#error[i]
+    return {
+      jobClass: this.#jobClass[i]!,
+      jobId: this.#jobId[i]!,
+      queueName: this.#queueName[i]!,
+      attempt: this.#attempt[i]!,
+      transport: this.#transport[i]!,
+      taskName: this.#taskName[i],
+      messageId: this.#messageId[i],
+      outcome: OUTCOMES[this.#outcome[i]!]!,
+      durationMs: this.#durationMs[i]!,
+      finishedAt: this.#finishedAt[i]!,
+      error: error === undefined ? undefined : describeError(error),
     }
   }
 
@@ -110,18 +160,16 @@ export class RunRecorder {
     const out: RecordedRun[] = []
     for (let k = 1; k <= this.#size; k++) {
       const i = (this.#next - k + this.capacity) % this.capacity
-      const run = recordedRun(this.#events[i]!, this.#finishedAt[i]!)
-      if (filter.outcome !== undefined && run.outcome !== filter.outcome) continue
-      if (filter.jobClass !== undefined && run.jobClass !== filter.jobClass) continue
-      out.push(run)
+      if (filter.outcome !== undefined && OUTCOMES[this.#outcome[i]!] !== filter.outcome) continue
+      if (filter.jobClass !== undefined && this.#jobClass[i] !== filter.jobClass) continue
+      out.push(this.#recorded(i))
     }
     return out
   }
 
   /** The last periodic run of cron.yaml task `name` seen by this process, even if the ring buffer has moved on. */
   lastTaskRun(name: string): RecordedRun | undefined {
-    const last = this.#lastTask.get(name)
-    return last === undefined ? undefined : recordedRun(last.event, last.at)
+    return this.#lastTask.get(name)
   }
 
   /** Per job class: runs by outcome and p50/p95 durations over the recorded runs, busiest class first. */
@@ -143,7 +191,7 @@ export class RunRecorder {
 
   /** Forgets every recorded run. */
   clear(): void {
-    this.#events.fill(undefined)
+    this.#error.fill(undefined)
     this.#next = 0
     this.#size = 0
     this.#lastTask.clear()
@@ -154,22 +202,6 @@ export class RunRecorder {
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
-}
-
-function recordedRun({ run, delivery }: JobRunEvent, finishedAt: number): RecordedRun {
-  return {
-    jobClass: run.jobClass,
-    jobId: run.jobId,
-    queueName: run.queueName,
-    attempt: run.attempt,
-    transport: delivery.transport,
-    taskName: delivery.taskName,
-    messageId: delivery.messageId,
-    outcome: run.outcome,
-    durationMs: run.durationMs,
-    finishedAt,
-    error: run.error === undefined ? undefined : describeError(run.error),
-  }
 }
 
 /** Name, message and stack of anything thrown, without trusting it to behave (a getter may throw). */
